@@ -1,0 +1,41 @@
+# Réhab Domicile — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTHON ?= python3
+PG_URL ?= postgresql+psycopg:///rehab_test?host=/var/run/postgresql
+
+.PHONY: run test test-pg lint bench clean-db
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Install, migrate the SQLite database in instance/, load the demo when empty, serve on :5000.
+run: $(STAMP)
+	$(BIN)/rehab init-db
+	$(BIN)/rehab demo --if-empty
+	@echo "Réhab Domicile : http://127.0.0.1:5000  (Ctrl+C pour arrêter)"
+	REHAB_INSECURE_COOKIES=1 $(BIN)/rehab run --host 127.0.0.1 --port 5000
+
+## Install with the test extras and the Debian packages the tests need, run the whole suite on SQLite.
+test: $(STAMP)
+	bash scripts/ensure-debian-packages.sh
+	$(BIN)/ruff check .
+	env -u DATABASE_URL $(BIN)/python -m pytest -q
+
+## The same suite on PostgreSQL (the local server when one answers, otherwise installed and started).
+test-pg: $(STAMP)
+	bash scripts/ensure-debian-packages.sh
+	bash scripts/ensure-postgres.sh rehab_test rehab_test_browser
+	DATABASE_URL='$(PG_URL)' $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check rehab reports scheduler || true
+
+bench: $(STAMP)
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -1,0 +1,5 @@
+"""`python -m rehab …` is the `rehab` command."""
+
+from rehab.cli import cli
+
+cli()

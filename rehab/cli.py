@@ -1,0 +1,92 @@
+"""The `rehab` command: a Flask CLI group with the project's operational commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from sqlalchemy import func, select
+
+from rehab.db import Session, utcnow
+from rehab.domain.roles import Role, parse_roles
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade_database(url: str) -> None:
+    command.upgrade(alembic_config(url), "head")
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database schema (Alembic upgrade head)."""
+    upgrade_database(current_app.config["DATABASE_URL"])
+    click.echo("Base de données à jour.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si des utilisateurs existent déjà.")
+def demo_command(if_empty: bool) -> None:
+    """Load the deterministic demo team and caseload."""
+    from rehab.demo import DEMO_PASSWORD, build_demo
+    from rehab.models import User
+
+    db = Session()
+    if if_empty and (db.scalar(select(func.count()).select_from(User)) or 0) > 0:
+        click.echo("Données déjà présentes : démo non rechargée.")
+    else:
+        summary = build_demo(db, now=utcnow())
+        db.commit()
+        click.echo(f"Démo chargée : {summary}.")
+    click.echo(f"Comptes de démonstration (mot de passe commun « {DEMO_PASSWORD} ») :")
+    for user in db.scalars(select(User).order_by(User.id)):
+        roles = ", ".join(sorted(r.label for r in user.roles))
+        click.echo(f"  {user.username:<14} {roles}")
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--sector", "sectors", multiple=True)
+@click.option("--email", default=None)
+@click.password_option()
+def create_user_command(username: str, full_name: str, roles: tuple[str, ...], sectors: tuple[str, ...],
+                        email: str | None, password: str) -> None:
+    """Create an account (the first administrateur, typically)."""
+    from rehab.services import accounts
+    from rehab.services.errors import ServiceError
+
+    db = Session()
+    try:
+        accounts.create_user(db, username=username, full_name=full_name, password=password,
+                             roles=parse_roles(list(roles)), sectors=sectors, email=email, now=utcnow())
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.commit()
+    click.echo(f"Compte « {username} » créé.")
+
+
+def register_commands(app: Flask) -> None:
+    for cmd in (init_db_command, demo_command, create_user_command):
+        app.cli.add_command(cmd)
+
+
+def _create_app() -> Flask:
+    from rehab import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(create_app=_create_app, help="Réhab Domicile : commandes d'exploitation.")

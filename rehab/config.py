@@ -1,0 +1,46 @@
+"""Defaults; instance/config.py and the environment override them (in that order)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+
+def default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "rehab.sqlite3")
+
+
+class Defaults:
+    # A home visit lasts up to four hours: CSRF tokens and idle sessions must outlive it.
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    SESSION_IDLE_TIMEOUT = timedelta(hours=5)
+    SESSION_MAX_AGE = timedelta(hours=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=14)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "rehab_session"
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    WTF_I18N_ENABLED = True
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Login throttling: failures per username (and per address) inside the window.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_IP = 30
+    LOGIN_WINDOW = timedelta(minutes=15)
+    ASSOCIATION_NAME = "Réhab Domicile"
+
+
+def environment_overrides() -> dict[str, object]:
+    """Deployment settings that are naturally given by the environment."""
+    out: dict[str, object] = {}
+    if url := os.environ.get("DATABASE_URL"):
+        out["DATABASE_URL"] = url
+    if key := os.environ.get("REHAB_SECRET_KEY"):
+        out["SECRET_KEY"] = key
+    if os.environ.get("REHAB_INSECURE_COOKIES") == "1":
+        # Only for the local development server, which speaks plain HTTP.
+        out["SESSION_COOKIE_SECURE"] = False
+    return out

@@ -1,0 +1,136 @@
+"""Role × route matrix: every route that takes an object id refuses users without the right,
+with no patient data in the body. New routes are picked up automatically from the URL map."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehab.domain.programme_states import Status
+from rehab.domain.roles import Role
+from tests.factories import csrf_token, login, make_patient, make_programme, make_user
+
+# How to fill each URL parameter; a route with an unknown parameter fails the test until it is added here.
+PARAM_KINDS = {"patient_id": "patient", "programme_id": "programme", "user_id": "user"}
+SKIP_ENDPOINTS = {"static"}
+SECRET_NAME = "ZYGOMATIQUE"
+
+
+@pytest.fixture
+def world(db):
+    referent = make_user(db, Role.REFERENT, sectors=("31",), username="ref-owner")
+    patient = make_patient(db, nom_naissance=SECRET_NAME, prenoms="Berthe", department="31")
+    programme = make_programme(db, patient, status=Status.EN_COURS, referent=referent)
+    outsiders = {
+        "référent d'un autre secteur": make_user(db, Role.REFERENT, sectors=("34",)),
+        "référent du même secteur, programme attribué à un autre": make_user(db, Role.REFERENT, sectors=("31",)),
+        "gestionnaire": make_user(db, Role.GESTIONNAIRE),
+        "administrateur": make_user(db, Role.ADMIN),
+    }
+    non_admins = {
+        "référent": referent,
+        "assistante": make_user(db, Role.ASSISTANTE),
+        "coordinateur": make_user(db, Role.COORDINATEUR),
+        "médecin directeur": make_user(db, Role.MEDECIN),
+        "gestionnaire": outsiders["gestionnaire"],
+    }
+    return {"referent": referent, "patient": patient, "programme": programme, "outsiders": outsiders,
+            "non_admins": non_admins}
+
+
+def _object_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIP_ENDPOINTS or not rule.arguments:
+            continue
+        unknown = set(rule.arguments) - PARAM_KINDS.keys()
+        assert not unknown, f"{rule.rule}: add {unknown} to PARAM_KINDS"
+        yield rule
+
+
+def _url(rule, world):
+    values = {}
+    for arg in rule.arguments:
+        kind = PARAM_KINDS[arg]
+        values[arg] = world["referent"].id if kind == "user" else world[kind].id
+    return rule.build(values)[1]
+
+
+def _assert_refused(client, rule, url, who):
+    token = csrf_token(client)
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.open(url, method=method, data={"csrf_token": token, "target": "termine",
+                                                             "version": "1", "reason": "x"})
+        assert response.status_code in (403, 404), f"{who} got {response.status_code} on {method} {url}"
+        body = response.get_data(as_text=True)
+        assert SECRET_NAME not in body.upper(), f"{who} saw the patient's name on {method} {url}"
+        assert "Berthe" not in body
+
+
+def test_every_object_route_refuses_outsiders(app, world):
+    rules = list(_object_rules(app))
+    assert rules, "no object route found"
+    for who, outsider in world["outsiders"].items():
+        client = app.test_client()
+        login(client, outsider)
+        for rule in rules:
+            if PARAM_KINDS[rule.arguments and sorted(rule.arguments)[0]] == "user":
+                continue  # administration routes: checked below against every non-admin role
+            _assert_refused(client, rule, _url(rule, world), who)
+
+
+def test_admin_routes_refuse_every_other_role(app, world):
+    admin_rules = [r for r in _object_rules(app) if "user_id" in r.arguments]
+    admin_rules += [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
+    for who, user in world["non_admins"].items():
+        client = app.test_client()
+        login(client, user)
+        for rule in admin_rules:
+            _assert_refused(client, rule, _url(rule, world), who)
+
+
+def test_owner_and_desk_roles_do_see_the_record(app, world, db):
+    for user in (world["referent"], make_user(db, Role.ASSISTANTE), make_user(db, Role.MEDECIN)):
+        client = app.test_client()
+        login(client, user)
+        for url in (f"/patients/{world['patient'].id}", f"/programmes/{world['programme'].id}"):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert SECRET_NAME in response.get_data(as_text=True)
+
+
+def test_unassigned_programme_is_visible_to_its_sector_only(app, db):
+    patient = make_patient(db, department="34")
+    programme = make_programme(db, patient, status=Status.DEMANDE)
+    inside, outside = make_user(db, Role.REFERENT, sectors=("34",)), make_user(db, Role.REFERENT, sectors=("31",))
+    for user, expected in ((inside, 200), (outside, 404)):
+        client = app.test_client()
+        login(client, user)
+        assert client.get(f"/programmes/{programme.id}").status_code == expected
+        assert client.get(f"/patients/{patient.id}").status_code == expected
+
+
+def test_patient_list_and_search_show_only_visible_patients(app, world, db):
+    other = make_patient(db, nom_naissance="VISIBLEAILLEURS", department="34")
+    make_programme(db, other)
+    client = app.test_client()
+    login(client, world["referent"])
+    body = client.get("/patients/").get_data(as_text=True)
+    assert SECRET_NAME in body and "VISIBLEAILLEURS" not in body
+    body = client.get("/patients/?q=visibleailleurs").get_data(as_text=True)
+    assert "VISIBLEAILLEURS" not in body
+
+
+@pytest.mark.parametrize("role", [Role.GESTIONNAIRE, Role.ADMIN])
+def test_non_clinical_roles_cannot_list_patients(app, db, role):
+    client = app.test_client()
+    login(client, make_user(db, role))
+    assert client.get("/patients/").status_code == 403
+    assert client.get("/patients/nouveau").status_code == 403
+
+
+def test_referent_cannot_register_patients(app, db):
+    client = app.test_client()
+    login(client, make_user(db, Role.REFERENT, sectors=("31",)))
+    assert client.get("/patients/nouveau").status_code == 403
