@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.db import Base, utcnow
@@ -33,6 +33,13 @@ class Programme(Base):
     protocol_code: Mapped[str | None] = mapped_column(String(60))
     protocol_version: Mapped[int | None]
     notes: Mapped[str | None] = mapped_column(Text)
+    # Facts the plan depends on (conditional consultations); known from the dossier, confirmed at inclusion.
+    bmi: Mapped[float | None]
+    smoker: Mapped[bool] = mapped_column(Boolean, default=False)
+    psychology_support: Mapped[bool] = mapped_column(Boolean, default=False)
+    paramedical_in_team: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Number of trigger events recorded so far (each one's tasks form a batch).
+    event_batches: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rehab.domain.clock import local_date
 from rehab.domain.programme_states import Status, TransitionError, check_transition
 from rehab.domain.roles import Role
 from rehab.models import Patient, Programme, ProgrammeTransition, User, UserRole
-from rehab.services import audit
+from rehab.services import audit, plans
 from rehab.services.errors import ServiceError, StaleEditError
 
 
@@ -52,6 +53,12 @@ def transition(session: Session, *, programme: Programme, target: Status, reason
                user: User, now: datetime, ip: str | None) -> ProgrammeTransition:
     """Applies one step of the life cycle; refusals raise with a French explanation."""
     _check_version(session, programme, expected_version)
+    if target == Status.INTERROMPU and programme.d0 is not None:
+        # A planned programme is cut short by the plan service: open tasks cancelled, pick-up ordered.
+        plans.interrupt(session, programme=programme, on=local_date(now), reason=reason, user=user, now=now)
+        return programme.transitions[-1]
+    if target == Status.PLANIFIE and programme.d0 is None:
+        raise ServiceError("Fixez d'abord le J0 : le plan sera généré et le programme passera à « Planifié ».")
     try:
         check_transition(programme.status_enum, target, user.roles, reason)
     except TransitionError as exc:
@@ -85,6 +92,8 @@ def assign(session: Session, *, programme: Programme, referent_id: int | None, a
     if not changes:
         return
     programme.updated_at = now
+    if "referent_id" in changes:
+        plans.follow_referent(session, programme=programme)
     session.flush()
     audit.record(session, now=now, user_id=user.id, action="update", object_type="programme",
                  object_id=programme.id, object_version=programme.version, patient_id=programme.patient_id,

@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from wtforms import Field, SelectChoice, StringField
 from wtforms.validators import ValidationError
 
-PARIS = ZoneInfo("Europe/Paris")
+from rehab.domain.clock import local_date
 
 
 def paris_today() -> date:
     """Dates of care are local dates: 'today' is Paris's, whatever the server's zone."""
     from rehab.web.common import now
 
-    return now().astimezone(PARIS).date()
+    return local_date(now())
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
