@@ -25,6 +25,7 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-debian-packages.sh
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	env -u DATABASE_URL $(BIN)/python -m pytest -q
 
 ## The same suite on PostgreSQL (the local server when one answers, otherwise installed and started).
@@ -35,7 +36,7 @@ test-pg: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check rehab reports scheduler || true
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

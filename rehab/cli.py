@@ -78,9 +78,29 @@ def create_user_command(username: str, full_name: str, roles: tuple[str, ...], s
     click.echo(f"Compte « {username} » créé.")
 
 
+@click.group("protocol")
+def protocol_group() -> None:
+    """Protocol files (the programme's path as data)."""
+
+
+@protocol_group.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def protocol_check_command(path: str) -> None:
+    """Validate a protocol TOML file: anchors, cycles, vocabularies, windows."""
+    from rehab.domain.protocol import check_protocol
+
+    errors = check_protocol(path)
+    if errors:
+        for error in errors:
+            click.echo(f"✗ {error}", err=True)
+        raise click.ClickException(f"{len(errors)} erreur(s) dans {path}.")
+    click.echo(f"✓ {path} : protocole valide.")
+
+
 def register_commands(app: Flask) -> None:
     for cmd in (init_db_command, demo_command, create_user_command):
         app.cli.add_command(cmd)
+    app.cli.add_command(protocol_group)
 
 
 def _create_app() -> Flask:

@@ -4,14 +4,16 @@ stage of the path. Same seed, same data: screenshots and demos stay comparable."
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from rehab.domain.plan import compute_plan, compute_triggered
 from rehab.domain.programme_states import Status
+from rehab.domain.protocol import Trigger, latest_protocol
 from rehab.domain.roles import Role
 from rehab.models import Association, Patient, Programme, ProgrammeTransition, User
-from rehab.services import accounts
+from rehab.services import accounts, plans
 
 DEMO_PASSWORD = "demo-rehab-2026"
 
@@ -140,5 +142,35 @@ def build_demo(session: Session, *, now: datetime) -> str:
                     at=start + timedelta(days=7 * step), user_id=by.id, reason=reason))
                 previous = state
             session.add(programme)
+            if d0 is not None:
+                session.flush()
+                _plan(session, programme, status, rng, today=today, now=now, desk=desk)
     session.flush()
     return f"{len(users)} comptes, {count} patients"
+
+
+def _plan(session: Session, programme: Programme, status: Status, rng: random.Random, *, today: date,
+          now: datetime, desk: User) -> None:
+    """A plan as it would look today: past tasks mostly done, a few left overdue to show what is late."""
+    assert programme.d0 is not None  # noqa: S101 — only called with a D0
+    protocol = latest_protocol(plans.PROTOCOL_CODE)
+    programme.protocol_code, programme.protocol_version = protocol.code, protocol.version
+    programme.smoker = rng.random() < 0.3
+    programme.bmi = round(rng.uniform(17, 34), 1)
+    programme.paramedical_in_team = rng.random() < 0.8
+    stop = programme.d0 + timedelta(days=rng.randint(10, 40)) if status == Status.INTERROMPU else None
+    for planned in compute_plan(protocol, d0=programme.d0, facts=plans.facts_of(programme)):
+        task = plans.task_from_plan(programme, planned, batch=0, trigger=None, now=now, protocol=protocol)
+        if stop is not None and planned.due_date > stop and task.on_interruption == "cancel":
+            task.state, task.state_reason = "cancelled", "Programme interrompu"
+        elif planned.window_end < today and (status == Status.TERMINE or rng.random() < 0.93):
+            task.state = "done"
+            task.done_at = datetime.combine(planned.due_date, time(10), tzinfo=UTC)
+            task.done_by_id = task.assignee_id or desk.id
+        session.add(task)
+    if stop is not None:
+        for planned in compute_triggered(protocol, trigger=Trigger.INTERRUPTION, event_date=stop,
+                                         facts=plans.facts_of(programme)):
+            session.add(plans.task_from_plan(programme, planned, batch=1, trigger=Trigger.INTERRUPTION.value,
+                                             now=now, protocol=protocol))
+        programme.event_batches = 1

@@ -66,7 +66,7 @@ def _assignee(programme: Programme, role: str) -> int | None:
     return programme.referent_id if role in REFERENT_FOLLOWS else None
 
 
-def _task(programme: Programme, planned: PlannedTask, *, batch: int, trigger: str | None, now: datetime,
+def task_from_plan(programme: Programme, planned: PlannedTask, *, batch: int, trigger: str | None, now: datetime,
           protocol: Protocol) -> Task:
     template = protocol.task(planned.code)
     return Task(
@@ -105,7 +105,7 @@ def fix_d0(session: Session, *, programme: Programme, d0: date, user: User, now:
     except ScheduleError as exc:
         raise _schedule_error(exc) from exc
     programme.protocol_code, programme.protocol_version, programme.d0 = protocol.code, protocol.version, d0
-    tasks = [_task(programme, p, batch=0, trigger=None, now=now, protocol=protocol)
+    tasks = [task_from_plan(programme, p, batch=0, trigger=None, now=now, protocol=protocol)
              for p in compute_plan(protocol, d0=d0, facts=facts_of(programme))]
     session.add_all(tasks)
     if programme.status == Status.VALIDE.value:
@@ -207,8 +207,8 @@ def _add_triggered(session: Session, programme: Programme, trigger: Trigger, on:
     protocol = protocol_of(programme)
     planned = compute_triggered(protocol, trigger=trigger, event_date=on, facts=facts_of(programme))
     programme.event_batches += 1
-    tasks = [_task(programme, p, batch=programme.event_batches, trigger=trigger.value, now=now, protocol=protocol)
-             for p in planned]
+    tasks = [task_from_plan(programme, p, batch=programme.event_batches, trigger=trigger.value, now=now,
+                            protocol=protocol) for p in planned]
     session.add_all(tasks)
     return tasks
 

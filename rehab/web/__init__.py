@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from rehab.db import Session
 from rehab.domain.departments import department_label
 from rehab.domain.programme_states import STATUS_LABELS, Status
+from rehab.domain.protocol_labels import CONDITION_LABELS, PHASE_LABELS, TASK_ROLE_LABELS, TRIGGER_LABELS
 from rehab.domain.roles import ROLE_LABELS, Role
 
 csrf = CSRFProtect()
@@ -93,8 +94,9 @@ def init_web(app: Flask) -> None:
     from rehab.web.home.routes import bp as home_bp
     from rehab.web.patients.routes import bp as patients_bp
     from rehab.web.programmes.routes import bp as programmes_bp
+    from rehab.web.worklist.routes import bp as worklist_bp
 
-    for bp in (auth_bp, home_bp, patients_bp, programmes_bp, admin_bp):
+    for bp in (auth_bp, home_bp, patients_bp, programmes_bp, admin_bp, worklist_bp):
         app.register_blueprint(bp)
 
     app.after_request(_security_headers)
@@ -103,4 +105,5 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters["datetime_fr"] = _datetime_fr
     app.jinja_env.filters["department"] = department_label
     app.jinja_env.globals.update(Role=Role, ROLE_LABELS=ROLE_LABELS, STATUS_LABELS=STATUS_LABELS,
-                                 Status=Status)
+                                 Status=Status, TASK_ROLE_LABELS=TASK_ROLE_LABELS, TRIGGER_LABELS=TRIGGER_LABELS,
+                                 CONDITION_LABELS=CONDITION_LABELS, PHASE_LABELS=PHASE_LABELS)

@@ -39,3 +39,17 @@ def test_create_user_command(runner, db):
     result = runner.invoke(args=["create-user", "--username", "chef2", "--name", "X", "--role", "referent",
                                  "--password", "court"])
     assert result.exit_code != 0 and "au moins 10 caractères" in result.output
+
+
+def test_protocol_check_command(runner, tmp_path):
+    result = runner.invoke(args=["protocol", "check", "rehab/protocols/rehab_domicile_v1.toml"])
+    assert result.exit_code == 0 and "protocole valide" in result.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('code = "x"\nversion = 1\nlabel = "x"\neffective_date = 2026-01-01\n'
+                   '[[tasks]]\ncode = "a"\nlabel = "A"\nkind = "visit"\nphase = 1\nrole = "referent"\n'
+                   'anchor = "b"\noffset = { days = 1 }\nworking_days = false\n'
+                   '[[tasks]]\ncode = "b"\nlabel = "B"\nkind = "visit"\nphase = 1\nrole = "referent"\n'
+                   'anchor = "a"\noffset = { days = 1 }\nworking_days = false\n')
+    result = runner.invoke(args=["protocol", "check", str(bad)])
+    assert result.exit_code != 0
+    assert "cycle" in result.output.lower()

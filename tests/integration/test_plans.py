@@ -61,7 +61,8 @@ def test_fixing_d0_generates_the_whole_plan_and_plans_the_programme(db, team, pr
 
 
 def test_conditional_consultations_follow_the_facts(db, team, programme):
-    programme.bmi, programme.smoker, programme.psychology_support, programme.paramedical_in_team = 19.5, True, True, True
+    programme.bmi, programme.smoker = 19.5, True
+    programme.psychology_support, programme.paramedical_in_team = True, True
     plans.fix_d0(db, programme=programme, d0=D0, user=team["desk"], now=NOW, today=TODAY)
     codes = _by_code(db, programme)
     assert len(codes["dietitian_consultation"]) == 4

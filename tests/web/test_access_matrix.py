@@ -7,11 +7,17 @@ import pytest
 
 from rehab.domain.programme_states import Status
 from rehab.domain.roles import Role
-from tests.factories import csrf_token, login, make_patient, make_programme, make_user
+from tests.factories import NOW, csrf_token, login, make_patient, make_programme, make_user
+from tests.plan_factories import make_task
 
 # How to fill each URL parameter; a route with an unknown parameter fails the test until it is added here.
-PARAM_KINDS = {"patient_id": "patient", "programme_id": "programme", "user_id": "user"}
-SKIP_ENDPOINTS = {"static"}
+PARAM_KINDS = {"patient_id": "patient", "programme_id": "programme", "user_id": "user",
+               "referent_id": "referent", "task_id": "task"}
+# Protocol pages are reference data (no patient in them), open to admin, coordinateur and médecin:
+# checked by test_protocol_pages_are_for_the_steering_roles below.
+REFERENCE_ENDPOINTS = {"admin.protocols", "admin.protocol"}
+# The calendar feed's token is its own credential: covered by tests/web/test_calendar.py.
+SKIP_ENDPOINTS = {"static", "worklist.ics_feed"} | REFERENCE_ENDPOINTS
 SECRET_NAME = "ZYGOMATIQUE"
 
 
@@ -20,6 +26,7 @@ def world(db):
     referent = make_user(db, Role.REFERENT, sectors=("31",), username="ref-owner")
     patient = make_patient(db, nom_naissance=SECRET_NAME, prenoms="Berthe", department="31")
     programme = make_programme(db, patient, status=Status.EN_COURS, referent=referent)
+    task = make_task(db, programme, due=NOW.date())
     outsiders = {
         "référent d'un autre secteur": make_user(db, Role.REFERENT, sectors=("34",)),
         "référent du même secteur, programme attribué à un autre": make_user(db, Role.REFERENT, sectors=("31",)),
@@ -33,7 +40,7 @@ def world(db):
         "médecin directeur": make_user(db, Role.MEDECIN),
         "gestionnaire": outsiders["gestionnaire"],
     }
-    return {"referent": referent, "patient": patient, "programme": programme, "outsiders": outsiders,
+    return {"referent": referent, "patient": patient, "programme": programme, "task": task, "outsiders": outsiders,
             "non_admins": non_admins}
 
 
@@ -82,7 +89,8 @@ def test_every_object_route_refuses_outsiders(app, world):
 
 def test_admin_routes_refuse_every_other_role(app, world):
     admin_rules = [r for r in _object_rules(app) if "user_id" in r.arguments]
-    admin_rules += [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
+    admin_rules += [r for r in app.url_map.iter_rules()
+                    if r.rule.startswith("/admin") and r.endpoint not in REFERENCE_ENDPOINTS]
     for who, user in world["non_admins"].items():
         client = app.test_client()
         login(client, user)
@@ -134,3 +142,12 @@ def test_referent_cannot_register_patients(app, db):
     client = app.test_client()
     login(client, make_user(db, Role.REFERENT, sectors=("31",)))
     assert client.get("/patients/nouveau").status_code == 403
+
+
+def test_protocol_pages_are_for_the_steering_roles(app, db):
+    for role, expected in ((Role.REFERENT, 403), (Role.ASSISTANTE, 403), (Role.GESTIONNAIRE, 403),
+                           (Role.ADMIN, 200), (Role.COORDINATEUR, 200), (Role.MEDECIN, 200)):
+        client = app.test_client()
+        login(client, make_user(db, role))
+        for url in ("/admin/protocoles", "/admin/protocoles/rehab_domicile/v1"):
+            assert client.get(url).status_code == expected, (role, url)

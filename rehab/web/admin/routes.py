@@ -11,7 +11,11 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from rehab.db import Session
+from rehab.domain.clock import local_date
+from rehab.domain.plan import PatientFacts, compute_plan
+from rehab.domain.protocol import ProtocolError, bundled_protocols, get_protocol
 from rehab.domain.roles import Role, parse_roles
+from rehab.domain.workdays import next_working_day
 from rehab.models import Association, AuditEvent, User
 from rehab.services import accounts, audit
 from rehab.services.errors import ServiceError
@@ -19,6 +23,7 @@ from rehab.web import PARIS
 from rehab.web.admin.forms import AuditFilterForm, ResetPasswordForm, UserForm
 from rehab.web.common import client_ip, now, roles_required, user
 from rehab.web.forms import choices
+from rehab.web.programmes import timeline
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -171,3 +176,27 @@ def audit_log() -> ResponseReturnValue:
     rows = Session().scalars(query.limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE)).all()
     return render_template("admin/audit.html", form=form, events=rows[:AUDIT_PAGE], page=page,
                            has_next=len(rows) > AUDIT_PAGE)
+
+
+@bp.get("/protocoles")
+@roles_required(Role.ADMIN, Role.COORDINATEUR, Role.MEDECIN)
+def protocols() -> ResponseReturnValue:
+    return render_template("admin/protocols.html", protocols=bundled_protocols())
+
+
+@bp.get("/protocoles/<code>/v<int:version>")
+@roles_required(Role.ADMIN, Role.COORDINATEUR, Role.MEDECIN)
+def protocol(code: str, version: int) -> ResponseReturnValue:
+    """The protocol as a readable timeline: a sample plan (every conditional consultation included)
+    for a D0 on the next Monday, and the template table with anchors, offsets and windows."""
+    try:
+        found = get_protocol(code, version)
+    except ProtocolError:
+        abort(404)
+    today = local_date(now())
+    d0 = next_working_day(today + timedelta(days=(7 - today.weekday()) % 7 or 7) - timedelta(days=1))
+    facts = PatientFacts(bmi=found.parameters.bmi_high + 1, smoker=True, psychology=True, paramedical=True)
+    sample = compute_plan(found, d0=d0, facts=facts)
+    tl = timeline.build([timeline.Item(t.due_date, t.kind.value, "planned", t.label) for t in sample], d0=d0,
+                        today=None, intervention_weeks=found.parameters.intervention_weeks)
+    return render_template("admin/protocol.html", protocol=found, sample=sample, d0=d0, timeline=tl)

@@ -14,8 +14,16 @@ from rehab.models import Association, Programme
 from rehab.services import programmes as programme_service
 from rehab.services.errors import ServiceError, StaleEditError
 from rehab.web.common import client_ip, now, patient_or_404, programme_or_404, roles_required, user
-from rehab.web.forms import choices
-from rehab.web.programmes.forms import AssignForm, NewProgrammeForm, TransitionForm
+from rehab.web.forms import choices, paris_today
+from rehab.web.programmes.forms import (
+    AssignForm,
+    EventForm,
+    FixD0Form,
+    NewProgrammeForm,
+    RescheduleForm,
+    SuspensionForm,
+    TransitionForm,
+)
 
 bp = Blueprint("programmes", __name__)
 
@@ -36,13 +44,24 @@ def _assign_form(programme: Programme, formdata: object = None) -> AssignForm:
     return form
 
 
-def _render_show(programme: Programme, *, status: int = 200, **extra: object) -> ResponseReturnValue:
+def render_show(programme: Programme, *, status: int = 200, **extra: object) -> ResponseReturnValue:
+    """The programme page; `extra` replaces a form with the submitted one so nothing typed is lost."""
+    from rehab.web.programmes.plan_routes import plan_context
+
+    today = paris_today()
     extra.setdefault("assign_form", _assign_form(programme))
+    extra.setdefault("d0_form", FixD0Form(d0=programme.d0, bmi=programme.bmi, smoker=programme.smoker,
+                                          psychology_support=programme.psychology_support,
+                                          paramedical_in_team=programme.paramedical_in_team))
+    for name, form_class in (("suspension_form", SuspensionForm), ("interruption_form", EventForm),
+                             ("rupture_form", EventForm), ("reinforcement_form", EventForm)):
+        extra.setdefault(name, form_class(formdata=None, on=today, start=today))
+    extra.setdefault("reschedule_form", RescheduleForm(formdata=None))
     return render_template(
         "programmes/show.html", programme=programme, patient=programme.patient,
         transitions=allowed_transitions(programme.status_enum, user().roles),
         transition_form=extra.pop("transition_form", None) or TransitionForm(version=str(programme.version)),
-        **extra,
+        **plan_context(programme), **extra,
     ), status
 
 
@@ -72,7 +91,7 @@ def new(patient_id: int) -> ResponseReturnValue:
 @bp.get("/programmes/<int:programme_id>")
 @roles_required(*CLINICAL_ROLES)
 def show(programme_id: int) -> ResponseReturnValue:
-    return _render_show(programme_or_404(programme_id))
+    return render_show(programme_or_404(programme_id))
 
 
 @bp.post("/programmes/<int:programme_id>/etape")
@@ -87,7 +106,7 @@ def transition(programme_id: int) -> ResponseReturnValue:
         expected = int(form.version.data or 0)
     except ValueError:
         flash("Étape inconnue.", "error")
-        return _render_show(programme, status=400, transition_form=form)
+        return render_show(programme, status=400, transition_form=form)
     db = Session()
     try:
         programme_service.transition(db, programme=programme, target=target, reason=form.reason.data or "",
@@ -95,11 +114,11 @@ def transition(programme_id: int) -> ResponseReturnValue:
     except StaleEditError as exc:
         db.rollback()
         form.version.data = str(programme.version)
-        return _render_show(programme, status=409, transition_form=form, stale=exc, pending_target=target)
+        return render_show(programme, status=409, transition_form=form, stale=exc, pending_target=target)
     except ServiceError as exc:
         db.rollback()
         flash(str(exc), "error")
-        return _render_show(programme, status=409, transition_form=form, pending_target=target)
+        return render_show(programme, status=409, transition_form=form, pending_target=target)
     db.commit()
     flash(f"Programme passé à l'étape « {target.label} ».", "success")
     return redirect(url_for("programmes.show", programme_id=programme.id))
@@ -111,7 +130,7 @@ def assign(programme_id: int) -> ResponseReturnValue:
     programme = programme_or_404(programme_id, action=None)
     form = _assign_form(programme, formdata=request.form)
     if not form.validate_on_submit():
-        return _render_show(programme, status=400, assign_form=form)
+        return render_show(programme, status=400, assign_form=form)
     db = Session()
     try:
         programme_service.assign(
@@ -121,11 +140,15 @@ def assign(programme_id: int) -> ResponseReturnValue:
     except StaleEditError as exc:
         db.rollback()
         form.version.data = str(programme.version)
-        return _render_show(programme, status=409, assign_form=form, stale=exc)
+        return render_show(programme, status=409, assign_form=form, stale=exc)
     except (ServiceError, ValueError) as exc:
         db.rollback()
         flash(str(exc), "error")
-        return _render_show(programme, status=400, assign_form=form)
+        return render_show(programme, status=400, assign_form=form)
     db.commit()
     flash("Attribution enregistrée.", "success")
     return redirect(url_for("programmes.show", programme_id=programme.id))
+
+
+# The plan's routes live in their own module but on this blueprint.
+from rehab.web.programmes import plan_routes  # noqa: E402, F401
