@@ -14,12 +14,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## Install, migrate the SQLite database in instance/, load the demo when empty, serve on :5000.
+## Install, migrate the SQLite database in instance/, load the demo when empty, serve on :5000
+## together with the reminder scheduler (its own background process, stopped with the server).
 run: $(STAMP)
 	$(BIN)/rehab init-db
 	$(BIN)/rehab demo --if-empty
 	@echo "Réhab Domicile : http://127.0.0.1:5000  (Ctrl+C pour arrêter)"
-	REHAB_INSECURE_COOKIES=1 $(BIN)/rehab run --host 127.0.0.1 --port 5000
+	BIN=$(BIN) bash scripts/run-dev.sh
 
 ## Install with the test extras and the Debian packages the tests need, run the whole suite on SQLite.
 test: $(STAMP)

@@ -8,7 +8,7 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
 from rehab.db import Session, utcnow
@@ -97,8 +97,32 @@ def protocol_check_command(path: str) -> None:
     click.echo(f"✓ {path} : protocole valide.")
 
 
+@click.command("scheduler")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Exécuter une passe de chaque tâche planifiée puis s'arrêter.")
+def scheduler_command(once: bool) -> None:
+    """Run the reminder scheduler (its own process, never inside the web server)."""
+    from scheduler.runner import context_for, run_once, serve
+
+    ctx = context_for(current_app)
+    if not once:
+        click.echo("Planificateur des rappels démarré (Ctrl+C pour arrêter).")
+        serve(ctx)
+        return
+    try:
+        runs = run_once(ctx, utcnow() if current_app.config.get("FROZEN_NOW") is None
+                        else current_app.config["FROZEN_NOW"])
+    finally:
+        ctx.lock.release()
+    if runs is None:
+        click.echo("Un autre planificateur est déjà actif : rien n'a été fait.")
+        return
+    for run in runs:
+        click.echo(f"{run.job:<10} {run.outcome:<6} {run.duration_ms} ms  {run.detail}")
+
+
 def register_commands(app: Flask) -> None:
-    for cmd in (init_db_command, demo_command, create_user_command):
+    for cmd in (init_db_command, demo_command, create_user_command, scheduler_command):
         app.cli.add_command(cmd)
     app.cli.add_command(protocol_group)
 

@@ -31,6 +31,20 @@ class Defaults:
     LOGIN_MAX_FAILURES_PER_IP = 30
     LOGIN_WINDOW = timedelta(minutes=15)
     ASSOCIATION_NAME = "Réhab Domicile"
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Mail: without MAIL_SERVER, messages are written as .eml files to instance/outbox/ (development).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT: int | None = None
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Réhab Domicile <ne-pas-repondre@rehab-domicile.invalid>"
+    # Letterhead of the documents posted to patients and of the committee minutes.
+    ASSOCIATION_ADDRESS: tuple[str, ...] = ("12 allée des Soupirs", "31000 Toulouse")
+    ASSOCIATION_PHONE = "05 61 00 00 00"
+    ASSOCIATION_EMAIL = "coordination@rehab-domicile.fr"
+    ASSOCIATION_LOGO = "logo.png"  # a file name under instance/; missing → the name alone
 
 
 def environment_overrides() -> dict[str, object]:
@@ -40,6 +54,11 @@ def environment_overrides() -> dict[str, object]:
         out["DATABASE_URL"] = url
     if key := os.environ.get("REHAB_SECRET_KEY"):
         out["SECRET_KEY"] = key
+    for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM"):
+        if value := os.environ.get(key):
+            out[key] = value
+    if port := os.environ.get("MAIL_PORT"):
+        out["MAIL_PORT"] = int(port)
     if os.environ.get("REHAB_INSECURE_COOKIES") == "1":
         # Only for the local development server, which speaks plain HTTP.
         out["SESSION_COOKIE_SECURE"] = False

@@ -146,6 +146,11 @@ def build_demo(session: Session, *, now: datetime) -> str:
                 session.flush()
                 _plan(session, programme, status, rng, today=today, now=now, desk=desk)
     session.flush()
+    from rehab.demo_referral import enrich as enrich_referral  # issue 4: directory, dossiers (late: no cycle)
+    enrich_referral(session, now=now)
+    __import__("rehab.demo_home_forms").demo_home_forms.enrich(session, now=now)  # issue 5: home forms
+    __import__("rehab.demo_committee").demo_committee.enrich(session, now=now)  # issue 4b: committee, consent
+    __import__("rehab.demo_notifications").demo_notifications.enrich(session, now=now)  # issue 7: inbox, prefs
     return f"{len(users)} comptes, {count} patients"
 
 

@@ -1,25 +1,71 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
 from rehab.models.audit import AuditEvent
+from rehab.models.care_team import CareTeamMember
+from rehab.models.committee import CommitteeAttendee, CommitteeItem, CommitteeMeeting
+from rehab.models.consent import Consent, ContactCall, PracticalData
+from rehab.models.directory import Professional
+from rehab.models.dossier import Dossier, DossierPiece, UploadedFile
+from rehab.models.home_forms import (
+    CrqAdministration,
+    CrqWording,
+    EnduranceTest,
+    FollowUpCallRecord,
+    FormDraft,
+    FormSubmission,
+    HospitalisationCount,
+    IntercurrentEvent,
+    ProfessionalSession,
+    VisitRecord,
+    WeeklyCallRecord,
+)
 from rehab.models.organisation import Association
 from rehab.models.patient import Patient
 from rehab.models.plan import CalendarFeed, PlanEvent, Suspension, Task
 from rehab.models.programme import Programme, ProgrammeTransition
+from rehab.models.reminders import Notification, NotificationPreference, Reminder, SchedulerLock, SchedulerRun
 from rehab.models.user import LoginAttempt, User, UserRole, UserSector, UserSession
 
 __all__ = [
     "Association",
     "AuditEvent",
     "CalendarFeed",
+    "CareTeamMember",
+    "CommitteeAttendee",
+    "CommitteeItem",
+    "CommitteeMeeting",
+    "Consent",
+    "ContactCall",
+    "CrqAdministration",
+    "CrqWording",
+    "Dossier",
+    "DossierPiece",
+    "EnduranceTest",
+    "FollowUpCallRecord",
+    "FormDraft",
+    "FormSubmission",
+    "HospitalisationCount",
+    "IntercurrentEvent",
     "LoginAttempt",
+    "Notification",
+    "NotificationPreference",
     "Patient",
     "PlanEvent",
+    "PracticalData",
+    "Professional",
+    "ProfessionalSession",
     "Programme",
     "ProgrammeTransition",
+    "Reminder",
+    "SchedulerLock",
+    "SchedulerRun",
     "Suspension",
     "Task",
+    "UploadedFile",
     "User",
     "UserRole",
     "UserSector",
     "UserSession",
+    "VisitRecord",
+    "WeeklyCallRecord",
 ]

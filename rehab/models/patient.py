@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.db import Base, utcnow
 from rehab.domain.text import search_key
 
 if TYPE_CHECKING:
+    from rehab.models.directory import Professional
     from rehab.models.programme import Programme
 
 SEXES = {"F": "Féminin", "M": "Masculin", "I": "Indéterminé"}
@@ -27,6 +28,7 @@ EDITABLE_FIELDS = (
     "nom_naissance", "nom_usage", "prenoms", "date_naissance", "sexe", "ins_matricule", "ins_status",
     "adresse", "code_postal", "ville", "department", "telephone", "telephone2", "email",
     "aidant_nom", "aidant_lien", "aidant_telephone", "medecin_traitant", "pneumologue",
+    "medecin_traitant_id", "pneumologue_id",
 )
 
 
@@ -57,6 +59,9 @@ class Patient(Base):
     aidant_telephone: Mapped[str | None] = mapped_column(String(30))
     medecin_traitant: Mapped[str | None] = mapped_column(Text)
     pneumologue: Mapped[str | None] = mapped_column(Text)
+    # Directory links (the free text above stays for display and history).
+    medecin_traitant_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
+    pneumologue_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
     search_key: Mapped[str] = mapped_column(String(400))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -65,6 +70,9 @@ class Patient(Base):
     programmes: Mapped[list[Programme]] = relationship(
         back_populates="patient", order_by="Programme.created_at.desc()"
     )
+
+    medecin_traitant_pro: Mapped[Professional | None] = relationship(foreign_keys=[medecin_traitant_id])
+    pneumologue_pro: Mapped[Professional | None] = relationship(foreign_keys=[pneumologue_id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 — SQLAlchemy mapper configuration
 

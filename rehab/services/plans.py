@@ -50,8 +50,9 @@ def facts_of(programme: Programme) -> PatientFacts:
                         paramedical=programme.paramedical_in_team, department=programme.department)
 
 
-def _log(session: Session, programme: Programme, *, kind: str, user: User | None, now: datetime,
-         reason: str | None = None, task: Task | None = None, detail: dict[str, Any] | None = None) -> None:
+def log_change(session: Session, programme: Programme, *, kind: str, user: User | None, now: datetime,
+               reason: str | None = None, task: Task | None = None, detail: dict[str, Any] | None = None) -> None:
+    """Every change to a path is a PlanEvent (the plan's own history) and an audit row."""
     session.add(PlanEvent(programme_id=programme.id, at=now, user_id=user.id if user else None, kind=kind,
                           task_id=task.id if task else None, reason=(reason or "").strip() or None, detail=detail))
     audit.record(session, now=now, user_id=user.id if user else None, action="update", object_type="plan",
@@ -94,10 +95,14 @@ def fix_d0(session: Session, *, programme: Programme, d0: date, user: User, now:
            reason: str = "") -> list[Task]:
     """First D0: pins the protocol version, generates the whole plan, and moves a validated programme
     to « Planifié ». A later call is a move (see `move_d0`)."""
+    from rehab.services.dossier import require_complete_for_d0  # late: dossier builds on programmes/plans
+
+    require_complete_for_d0(session, programme)
     _require_plannable(programme)
     if not user.has_role(Role.ASSISTANTE, Role.COORDINATEUR):
         raise ServiceError("Le J0 est fixé par l'assistante de coordination ou le coordinateur.")
-    if session.scalar(select(Task.id).where(Task.programme_id == programme.id).limit(1)) is not None:
+    # batch -1 holds the pre-D0 dossier chase tasks: they are not a plan.
+    if session.scalar(select(Task.id).where(Task.programme_id == programme.id, Task.batch >= 0).limit(1)):
         return move_d0(session, programme=programme, d0=d0, user=user, now=now, today=today, reason=reason)
     protocol = latest_protocol(PROTOCOL_CODE)
     try:
@@ -111,7 +116,7 @@ def fix_d0(session: Session, *, programme: Programme, d0: date, user: User, now:
     if programme.status == Status.VALIDE.value:
         _set_status(programme, Status.PLANIFIE, user=user, now=now, reason=reason or f"J0 fixé au {fr_date(d0)}")
     session.flush()
-    _log(session, programme, kind="plan_generated", user=user, now=now, reason=reason,
+    log_change(session, programme, kind="plan_generated", user=user, now=now, reason=reason,
          detail={"d0": d0.isoformat(), "protocol": f"{protocol.code} v{protocol.version}", "tasks": len(tasks)})
     return tasks
 
@@ -145,7 +150,7 @@ def move_d0(session: Session, *, programme: Programme, d0: date, user: User, now
                                       .order_by(Suspension.start)):
         _shift(tasks, programme, suspension.start, suspension.end, now)
     session.flush()
-    _log(session, programme, kind="d0_moved", user=user, now=now, reason=reason,
+    log_change(session, programme, kind="d0_moved", user=user, now=now, reason=reason,
          detail={"from": old.isoformat() if old else None, "to": d0.isoformat(), "moved": moved})
     return tasks
 
@@ -187,7 +192,7 @@ def suspend(session: Session, *, programme: Programme, start: date, end: date, r
     session.add(suspension)
     moved = _shift(tasks_of(session, programme), programme, start, end, now)
     session.flush()
-    _log(session, programme, kind="suspended", user=user, now=now, reason=reason,
+    log_change(session, programme, kind="suspended", user=user, now=now, reason=reason,
          detail={"start": start.isoformat(), "end": end.isoformat(), "moved": moved})
     return suspension
 
@@ -228,7 +233,7 @@ def interrupt(session: Session, *, programme: Programme, on: date, reason: str, 
             cancelled += 1
     added = _add_triggered(session, programme, Trigger.INTERRUPTION, on, now)
     session.flush()
-    _log(session, programme, kind="interrupted", user=user, now=now, reason=reason,
+    log_change(session, programme, kind="interrupted", user=user, now=now, reason=reason,
          detail={"on": on.isoformat(), "cancelled": cancelled, "added": len(added)})
     return added
 
@@ -247,7 +252,7 @@ def record_rupture(session: Session, *, programme: Programme, on: date, reason: 
     trigger = Trigger.SECOND_RUPTURE if reinforced else Trigger.RUPTURE
     added = _add_triggered(session, programme, trigger, on, now)
     session.flush()
-    _log(session, programme, kind=trigger.value, user=user, now=now, reason=reason,
+    log_change(session, programme, kind=trigger.value, user=user, now=now, reason=reason,
          detail={"on": on.isoformat(), "added": len(added)})
     return added
 
@@ -266,7 +271,7 @@ def decide_reinforcement(session: Session, *, programme: Programme, on: date, re
         raise ServiceError("Un renforcement a déjà eu lieu : une nouvelle rupture mène à une réorientation.")
     added = _add_triggered(session, programme, Trigger.REINFORCEMENT, on, now)
     session.flush()
-    _log(session, programme, kind="reinforcement", user=user, now=now, reason=reason,
+    log_change(session, programme, kind="reinforcement", user=user, now=now, reason=reason,
          detail={"on": on.isoformat(), "added": len(added)})
     return added
 
@@ -296,7 +301,7 @@ def set_task_state(session: Session, *, task: Task, state: str, reason: str, use
     if state == "done":
         task.done_at, task.done_by_id = now, user.id
     session.flush()
-    _log(session, task.programme, kind=f"task_{state}", user=user, now=now, reason=reason, task=task,
+    log_change(session, task.programme, kind=f"task_{state}", user=user, now=now, reason=reason, task=task,
          detail={"task": f"{task.code}#{task.occurrence}"})
 
 
@@ -313,7 +318,7 @@ def reschedule_task(session: Session, *, task: Task, due: date, reason: str, use
     task.window_start, task.window_end = min(task.window_start, due), max(task.window_end, due)
     task.updated_at = now
     session.flush()
-    _log(session, task.programme, kind="task_rescheduled", user=user, now=now, reason=reason, task=task,
+    log_change(session, task.programme, kind="task_rescheduled", user=user, now=now, reason=reason, task=task,
          detail={"task": f"{task.code}#{task.occurrence}", "from": old.isoformat(), "to": due.isoformat()})
 
 
@@ -322,3 +327,39 @@ def follow_referent(session: Session, *, programme: Programme) -> None:
     for task in tasks_of(session, programme):
         if task.is_open and task.role in REFERENT_FOLLOWS:
             task.assignee_id = programme.referent_id
+
+
+CONDITION_REASON = "Condition du protocole non remplie (faits du patient mis à jour)"
+
+
+def sync_conditional_tasks(session: Session, *, programme: Programme, user: User | None, now: datetime,
+                           today: date, reason: str) -> tuple[int, int]:
+    """After the facts changed (inclusion visit, care team), make the conditional consultations match them:
+    add the missing ones still ahead (window not closed), cancel the open ones no longer indicated, reopen
+    those cancelled earlier for the same cause. Returns (added, cancelled)."""
+    if programme.d0 is None or programme.status not in PLANNABLE:
+        return (0, 0)
+    protocol = protocol_of(programme)
+    conditional = {t.code for t in protocol.templates(None) if t.condition is not None}
+    wanted = {(p.code, p.occurrence): p for p in compute_plan(protocol, d0=programme.d0, facts=facts_of(programme))
+              if p.code in conditional}
+    existing = {(t.code, t.occurrence): t for t in tasks_of(session, programme)
+                if t.batch == 0 and t.code in conditional}
+    added = cancelled = 0
+    for key, planned in wanted.items():
+        task = existing.get(key)
+        if task is None and planned.window_end >= today:
+            session.add(task_from_plan(programme, planned, batch=0, trigger=None, now=now, protocol=protocol))
+            added += 1
+        elif task is not None and task.state == "cancelled" and task.state_reason == CONDITION_REASON:
+            task.state, task.state_reason, task.updated_at = "planned", None, now
+            added += 1
+    for key, task in existing.items():
+        if key not in wanted and task.is_open:
+            task.state, task.state_reason, task.updated_at = "cancelled", CONDITION_REASON, now
+            cancelled += 1
+    if added or cancelled:
+        session.flush()
+        log_change(session, programme, kind="conditional_tasks_synced", user=user, now=now, reason=reason,
+                   detail={"added": added, "cancelled": cancelled})
+    return (added, cancelled)

@@ -59,10 +59,17 @@ def transition(session: Session, *, programme: Programme, target: Status, reason
         return programme.transitions[-1]
     if target == Status.PLANIFIE and programme.d0 is None:
         raise ServiceError("Fixez d'abord le J0 : le plan sera généré et le programme passera à « Planifié ».")
+    # The dossier service uses this module to move a programme along: import it late to avoid the cycle.
+    from rehab.services import dossier
+
+    dossier.guard_transition(session, programme, target)
     try:
         check_transition(programme.status_enum, target, user.roles, reason)
     except TransitionError as exc:
         raise ServiceError(str(exc)) from exc
+    if target in (Status.INTERROMPU, Status.REORIENTE):
+        dossier.cancel_open_chases(session, programme=programme, reason=f"Programme {target.label.lower()}",
+                                   now=now)
     row = ProgrammeTransition(from_status=programme.status, to_status=target.value, at=now, user_id=user.id,
                               reason=reason.strip() or None)
     programme.transitions.append(row)

@@ -182,3 +182,19 @@ def test_new_referent_inherits_open_tasks(db, team, programme):
     programmes.assign(db, programme=programme, referent_id=other.id, association_id=None, notes=None,
                       expected_version=programme.version, user=team["desk"], now=NOW, ip=None)
     assert {t.assignee_id for t in _by_code(db, programme)["weekly_call"]} == {other.id}
+
+
+def test_conditional_tasks_follow_changed_facts(db, team, programme):
+    plans.fix_d0(db, programme=programme, d0=D0, user=team["desk"], now=NOW, today=TODAY)
+    programme.smoker = True
+    assert plans.sync_conditional_tasks(db, programme=programme, user=team["referent"], now=NOW, today=TODAY,
+                                        reason="Inclusion") == (3, 0)
+    assert len(_by_code(db, programme)["tobacco_consultation"]) == 3
+    programme.smoker = False
+    assert plans.sync_conditional_tasks(db, programme=programme, user=team["referent"], now=NOW, today=TODAY,
+                                        reason="Sevrage confirmé") == (0, 3)
+    assert {t.state for t in _by_code(db, programme)["tobacco_consultation"]} == {"cancelled"}
+    programme.smoker = True
+    assert plans.sync_conditional_tasks(db, programme=programme, user=team["referent"], now=NOW, today=TODAY,
+                                        reason="Reprise") == (3, 0)
+    assert {t.state for t in _by_code(db, programme)["tobacco_consultation"]} == {"planned"}

@@ -7,17 +7,24 @@ import pytest
 
 from rehab.domain.programme_states import Status
 from rehab.domain.roles import Role
+from rehab.models import CommitteeItem, CommitteeMeeting, Notification, UploadedFile
+from rehab.models.home_forms import FormSubmission, IntercurrentEvent  # home forms (issue 5)
 from tests.factories import NOW, csrf_token, login, make_patient, make_programme, make_user
 from tests.plan_factories import make_task
 
 # How to fill each URL parameter; a route with an unknown parameter fails the test until it is added here.
 PARAM_KINDS = {"patient_id": "patient", "programme_id": "programme", "user_id": "user",
-               "referent_id": "referent", "task_id": "task"}
+               "referent_id": "referent", "task_id": "task", "upload_id": "upload",
+               "submission_id": "submission", "event_id": "event"}
+PARAM_KINDS |= {"meeting_id": "meeting", "item_id": "committee_item"}  # committee (issue 4b)
+PARAM_KINDS |= {"notification_id": "notification"}  # in-app inbox (issue 7): the référent's own message
 # Protocol pages are reference data (no patient in them), open to admin, coordinateur and médecin:
 # checked by test_protocol_pages_are_for_the_steering_roles below.
 REFERENCE_ENDPOINTS = {"admin.protocols", "admin.protocol"}
 # The calendar feed's token is its own credential: covered by tests/web/test_calendar.py.
 SKIP_ENDPOINTS = {"static", "worklist.ics_feed"} | REFERENCE_ENDPOINTS
+# The directory of professionals holds no patient data: role checks in tests/web/test_directory.py.
+SKIP_ENDPOINTS |= {"directory.edit", "directory.merge"}
 SECRET_NAME = "ZYGOMATIQUE"
 
 
@@ -27,6 +34,26 @@ def world(db):
     patient = make_patient(db, nom_naissance=SECRET_NAME, prenoms="Berthe", department="31")
     programme = make_programme(db, patient, status=Status.EN_COURS, referent=referent)
     task = make_task(db, programme, due=NOW.date())
+    upload = UploadedFile(programme_id=programme.id, storage_path="uploads/2026/matrix", original_name="x.pdf",
+                          content_type="application/pdf", size=1, sha256="0" * 64, uploaded_at=NOW)
+    db.add(upload)
+    # home forms (issue 5): a saved form and an intercurrent event of the programme
+    submission = FormSubmission(programme_id=programme.id, task_id=task.id, form="weekly_call", payload={},
+                                client_submission_id="00000000-0000-4000-8000-000000000001",
+                                performed_on=NOW.date(), submitted_at=NOW)
+    event = IntercurrentEvent(programme_id=programme.id, event_date=NOW.date(), nature="respiratory",
+                              description="x", client_submission_id="00000000-0000-4000-8000-000000000002",
+                              reported_at=NOW)
+    db.add_all([submission, event])
+    db.flush()
+    meeting = CommitteeMeeting(meeting_date=NOW.date(), location="Salle", created_at=NOW, updated_at=NOW)
+    meeting.items.append(CommitteeItem(programme_id=programme.id, kind="plan"))
+    db.add(meeting)
+    db.flush()
+    notification = Notification(user_id=referent.id, created_at=NOW, title="Visite demain — programme",
+                                body="Patient : B.Z.", link=f"/programmes/{programme.id}")
+    db.add(notification)
+    db.flush()
     outsiders = {
         "référent d'un autre secteur": make_user(db, Role.REFERENT, sectors=("34",)),
         "référent du même secteur, programme attribué à un autre": make_user(db, Role.REFERENT, sectors=("31",)),
@@ -40,7 +67,11 @@ def world(db):
         "médecin directeur": make_user(db, Role.MEDECIN),
         "gestionnaire": outsiders["gestionnaire"],
     }
-    return {"referent": referent, "patient": patient, "programme": programme, "task": task, "outsiders": outsiders,
+    return {"referent": referent, "patient": patient, "programme": programme, "task": task, "upload": upload,
+            "submission": submission, "event": event,
+            "meeting": meeting, "committee_item": meeting.items[0],
+            "notification": notification,
+            "outsiders": outsiders,
             "non_admins": non_admins}
 
 

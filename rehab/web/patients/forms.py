@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
@@ -8,6 +9,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from rehab.domain.departments import DEPARTMENTS, department_from_postal_code
 from rehab.models.patient import INS_STATUSES, SEXES
+from rehab.web.directory.pickers import directory_select, fill_choices
 from rehab.web.forms import FrenchDateField, choices, paris_today
 
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{10,20}$")
@@ -41,8 +43,15 @@ class PatientForm(FlaskForm):
     aidant_telephone = StringField("Aidant : téléphone", validators=[Optional(), _phone])
     medecin_traitant = TextAreaField("Médecin traitant", validators=[Optional(), Length(max=1000)])
     pneumologue = TextAreaField("Pneumologue", validators=[Optional(), Length(max=1000)])
+    medecin_traitant_id = directory_select("Médecin traitant (fiche de l'annuaire)")
+    pneumologue_id = directory_select("Pneumologue (fiche de l'annuaire)")
     version = HiddenField()
     confirm_duplicate = BooleanField("Il s'agit bien d'une autre personne : créer quand même")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fill_choices(self.medecin_traitant_id, "medecin_traitant")
+        fill_choices(self.pneumologue_id, "pneumologue")
 
     def validate_date_naissance(self, field: FrenchDateField) -> None:
         if field.data and field.data > paris_today():

@@ -27,6 +27,7 @@ EVENT_LABELS = {
     "interrupted": "Interruption", "rupture": "Rupture constatée", "reinforcement": "Renforcement décidé",
     "second_rupture": "Seconde rupture : réorientation", "task_done": "Tâche faite", "task_cancelled": "Tâche annulée",
     "task_skipped": "Tâche sans objet", "task_rescheduled": "Tâche reprogrammée",
+    "conditional_tasks_synced": "Consultations conditionnelles mises à jour",
 }
 
 

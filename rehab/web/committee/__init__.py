@@ -1,0 +1,1 @@
+"""Comité de concertation de réhabilitation: meetings, agenda, care projects, closing and minutes."""

@@ -1,0 +1,1 @@
+"""Notifications: the in-app inbox (badge in the navigation bar), preferences, the scheduler status page."""

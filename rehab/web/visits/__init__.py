@@ -1,0 +1,1 @@
+"""Home visit and call forms (issue 5)."""
