@@ -282,3 +282,7 @@ def close_meeting(session: Session, *, meeting: CommitteeMeeting, minutes: Calla
                  object_id=meeting.id, ip=ip, detail={"items": len(meeting.items), "tasks": len(tasks),
                                                       "sha256": meeting.minutes_sha256})
     return tasks
+
+
+# The reminder side of the committee (agenda sent before meetings, events on the agenda) registers itself.
+from rehab.services import committee_reminders  # noqa: E402, F401

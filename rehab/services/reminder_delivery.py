@@ -36,7 +36,7 @@ from rehab.domain.reminder_rules import (
 from rehab.domain.workdays import fr_date
 from rehab.models import Notification, NotificationPreference, Patient, Programme, Reminder, Task, User
 from rehab.models.plan import OPEN_STATE
-from rehab.services import mailer
+from rehab.services import committee_reminders, mailer
 
 LEASE = timedelta(minutes=10)
 BATCH = 1000
@@ -181,9 +181,16 @@ def _prepare(session: OrmSession, ids: list[int], *, now: datetime, base_url: st
         item = _Prepared(reminder.id, reminder.channel, user.id, user.email, reminder.attempts)
         found = tasks.get(reminder.task_id) if reminder.task_id else None
         item.why_not = _obsolete(reminder, user, prefs.get(user.id), found, now)
+        if item.why_not is None and reminder.rule == committee_reminders.AGENDA_RULE:
+            item.why_not = committee_reminders.obsolete(session, reminder)
         if item.why_not is None:
-            message = (_digest(session, user, now, base_url) if reminder.rule == DIGEST_RULE
-                       else compose(reminder, found, base_url=base_url))
+            if reminder.rule == committee_reminders.AGENDA_RULE:
+                message: tuple[str, str, str | None] | None = committee_reminders.agenda_message(
+                    session, reminder, base_url=base_url)
+            elif reminder.rule == DIGEST_RULE:
+                message = _digest(session, user, now, base_url)
+            else:
+                message = compose(reminder, found, base_url=base_url)
             if message is None:
                 item.why_not = "Rien à signaler ce jour."
             else:
@@ -207,6 +214,8 @@ def _obsolete(reminder: Reminder, user: User, pref: NotificationPreference | Non
         return "Compte désactivé."
     if reminder.rule == DIGEST_RULE:
         return None if local_date(reminder.due_at) == local_date(now) else "Récapitulatif d'un jour passé."
+    if reminder.rule == committee_reminders.AGENDA_RULE:
+        return None  # the meeting itself is checked by committee_reminders.obsolete
     if task is None or task.state != OPEN_STATE:
         return "Tâche faite, annulée ou supprimée."
     rule = RULES_BY_CODE.get(reminder.rule)
