@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from rehab.domain.programme_states import Status
 from rehab.domain.roles import Role
-from rehab.models import IntercurrentEvent, Notification, Reminder
+from rehab.models import IntercurrentEvent, Notification, Reminder, Task
 from rehab.services import committee, reminders
 from rehab.services.reminder_delivery import Delivery, sweep
 from tests.factories import NOW, make_patient, make_programme, make_user
@@ -55,7 +55,7 @@ def test_agenda_lists_validated_dossiers_and_intercurrent_events(meeting):
 
 
 def test_agenda_is_queued_once_and_sent_once_per_member_and_channel(work, meeting, tmp_path: Path):
-    found, members, _, _ = meeting
+    _, members, _, _ = meeting
     assert reminders.nonevent_pass(work, now=MONDAY)["ordre_du_jour_comite"] == 6
     assert reminders.nonevent_pass(work, now=MONDAY)["ordre_du_jour_comite"] == 0
     work.commit()
@@ -76,3 +76,21 @@ def test_agenda_is_queued_once_and_sent_once_per_member_and_channel(work, meetin
 def test_no_agenda_for_a_closed_or_distant_meeting(work, meeting):
     assert reminders.nonevent_pass(work, now=datetime(2026, 2, 20, 5, tzinfo=UTC))["ordre_du_jour_comite"] == 0
     assert work.scalar(select(Reminder.id).where(Reminder.rule == "committee_agenda")) is None
+
+
+def test_missing_dossier_pieces_are_chased_by_reminders(work):
+    """The chase task of a missing piece gets the non-event alerts: the assistante's queue the working
+    day after its window, the coordinateur three working days after."""
+    from rehab.services import dossier
+
+    desk = make_user(work, Role.ASSISTANTE)
+    make_user(work, Role.COORDINATEUR)
+    programme = make_programme(work, make_patient(work))
+    dossier.save_referral(work, programme=programme, referral_date=date(2026, 2, 20), channel="courrier",
+                          origin="pneumologue", prescriber_id=None, notes="", expected_version=None, user=desk,
+                          now=NOW, today=NOW.date(), ip=None)
+    work.commit()
+    reminders.nonevent_pass(work, now=datetime(2026, 3, 11, 5, tzinfo=UTC))
+    chase_ids = select(Task.id).where(Task.programme_id == programme.id, Task.code == "dossier_piece_chase")
+    rules = set(work.scalars(select(Reminder.rule).where(Reminder.task_id.in_(chase_ids))))
+    assert {"window_closed", "overdue_coordinateur"} <= rules
