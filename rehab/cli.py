@@ -125,6 +125,15 @@ def register_commands(app: Flask) -> None:
     for cmd in (init_db_command, demo_command, create_user_command, scheduler_command):
         app.cli.add_command(cmd)
     app.cli.add_command(protocol_group)
+    from rehab.cli_letters import letters_group  # issue 6: synthesis integrity check
+
+    app.cli.add_command(letters_group)
+    from rehab.cli_payments import payments_group  # issue 8: forfaits due from the sessions
+
+    app.cli.add_command(payments_group)
+    from rehab.cli_fleet import fleet_group  # issue 8: ergocycle forecast
+
+    app.cli.add_command(fleet_group)
 
 
 def _create_app() -> Flask:

@@ -30,6 +30,9 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5
     LOGIN_MAX_FAILURES_PER_IP = 30
     LOGIN_WINDOW = timedelta(minutes=15)
+    # The médecin directeur validates a synthesis only within this many minutes of typing his password
+    # (a tablet left open in a corridor must not sign letters).
+    RECENT_LOGIN_MINUTES = 30
     ASSOCIATION_NAME = "Réhab Domicile"
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     # Mail: without MAIL_SERVER, messages are written as .eml files to instance/outbox/ (development).

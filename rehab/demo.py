@@ -151,6 +151,9 @@ def build_demo(session: Session, *, now: datetime) -> str:
     __import__("rehab.demo_home_forms").demo_home_forms.enrich(session, now=now)  # issue 5: home forms
     __import__("rehab.demo_committee").demo_committee.enrich(session, now=now)  # issue 4b: committee, consent
     __import__("rehab.demo_notifications").demo_notifications.enrich(session, now=now)  # issue 7: inbox, prefs
+    __import__("rehab.demo_letters").demo_letters.enrich(session, now=now)  # issue 6: syntheses in the workflow
+    __import__("rehab.demo_fleet").demo_fleet.enrich(session, now=now)  # issue 8: ergocycle fleet
+    __import__("rehab.demo_payments").demo_payments.enrich(session, now=now)  # issue 8: forfaits paid
     return f"{len(users)} comptes, {count} patients"
 
 

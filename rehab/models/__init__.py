@@ -6,6 +6,7 @@ from rehab.models.committee import CommitteeAttendee, CommitteeItem, CommitteeMe
 from rehab.models.consent import Consent, ContactCall, PracticalData
 from rehab.models.directory import Professional
 from rehab.models.dossier import Dossier, DossierPiece, UploadedFile
+from rehab.models.fleet import Ergocycle, MaintenanceLog, Movement, ProviderOrder, Reservation
 from rehab.models.home_forms import (
     CrqAdministration,
     CrqWording,
@@ -19,8 +20,10 @@ from rehab.models.home_forms import (
     VisitRecord,
     WeeklyCallRecord,
 )
+from rehab.models.letters import Letter, LetterDispatch, LetterReview, LetterVersion
 from rehab.models.organisation import Association
 from rehab.models.patient import Patient
+from rehab.models.payments import PaymentBatch, PaymentLine, PaymentLineSession
 from rehab.models.plan import CalendarFeed, PlanEvent, Suspension, Task
 from rehab.models.programme import Programme, ProgrammeTransition
 from rehab.models.reminders import Notification, NotificationPreference, Reminder, SchedulerLock, SchedulerRun
@@ -41,22 +44,34 @@ __all__ = [
     "Dossier",
     "DossierPiece",
     "EnduranceTest",
+    "Ergocycle",
     "FollowUpCallRecord",
     "FormDraft",
     "FormSubmission",
     "HospitalisationCount",
     "IntercurrentEvent",
+    "Letter",
+    "LetterDispatch",
+    "LetterReview",
+    "LetterVersion",
     "LoginAttempt",
+    "MaintenanceLog",
+    "Movement",
     "Notification",
     "NotificationPreference",
     "Patient",
+    "PaymentBatch",
+    "PaymentLine",
+    "PaymentLineSession",
     "PlanEvent",
     "PracticalData",
     "Professional",
     "ProfessionalSession",
     "Programme",
     "ProgrammeTransition",
+    "ProviderOrder",
     "Reminder",
+    "Reservation",
     "SchedulerLock",
     "SchedulerRun",
     "Suspension",

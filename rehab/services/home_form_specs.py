@@ -184,12 +184,15 @@ def parse_fr_date(text: str) -> date:
 
 
 def _number(f: Field, text: str) -> Any:
+    # A bounded text and exponent: « 1e1000000 » would otherwise cost seconds of CPU to turn into an int.
+    if len(text) > 20:
+        raise ValueError(f"{f.label} : « {text[:20]}… » n'est pas un nombre plausible.")
     try:
         value: Any = Decimal(text.replace(",", ".").replace(" ", ""))
     except InvalidOperation:
         raise ValueError(f"{f.label} : « {text} » n'est pas un nombre.") from None
-    if not value.is_finite():
-        raise ValueError(f"{f.label} : « {text} » n'est pas un nombre.")
+    if not value.is_finite() or not -6 <= value.adjusted() <= 6:
+        raise ValueError(f"{f.label} : « {text} » n'est pas un nombre plausible.")
     if f.kind == "int":
         if value != value.to_integral_value():
             raise ValueError(f"{f.label} : un nombre entier est attendu.")

@@ -9,6 +9,8 @@ from flask import Flask, Response, render_template, request
 from flask_babel import Babel, format_date, format_datetime
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import DataError
+from werkzeug.routing import IntegerConverter
 
 from rehab.db import Session
 from rehab.domain.departments import department_label
@@ -72,11 +74,22 @@ def _register_errors(app: Flask) -> None:
         400, "Formulaire expiré",
         "Le formulaire a expiré ou a été envoyé deux fois. Revenez en arrière, rechargez la page : "
         "vos données déjà enregistrées sont intactes."))
+    # Numbers beyond what the database stores, typed in a query or a form field.
+    for overflow in (OverflowError, DataError):
+        app.register_error_handler(overflow, lambda e: page(400, "Requête invalide",
+                                                            "Un nombre saisi est hors limites."))
     app.register_error_handler(500, lambda e: page(500, "Erreur interne",
                                                    "Une erreur inattendue s'est produite ; elle a été notée."))
 
 
+class IdConverter(IntegerConverter):
+    """Database ids fit in nine digits: a 25-digit id is a 404, not an integer overflow in the driver."""
+
+    regex = r"\d{1,9}"
+
+
 def init_web(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Paris")
     login_manager.init_app(app)
@@ -94,17 +107,20 @@ def init_web(app: Flask) -> None:
     from rehab.web.committee.routes import bp as committee_bp
     from rehab.web.directory.routes import bp as directory_bp
     from rehab.web.dossier.routes import bp as dossier_bp
+    from rehab.web.fleet.routes import bp as fleet_bp
     from rehab.web.home.routes import bp as home_bp
     from rehab.web.intake.routes import bp as intake_bp
+    from rehab.web.letters.routes import bp as letters_bp
     from rehab.web.notifications.routes import bp as notifications_bp
     from rehab.web.patients.routes import bp as patients_bp
+    from rehab.web.payments.routes import bp as payments_bp
     from rehab.web.programmes.routes import bp as programmes_bp
     from rehab.web.visits.routes import bp as visits_bp
     from rehab.web.worklist.routes import bp as worklist_bp
 
     for bp in (auth_bp, home_bp, patients_bp, programmes_bp, admin_bp, worklist_bp, directory_bp, dossier_bp,
                committee_bp, intake_bp,
-               visits_bp, notifications_bp):
+               visits_bp, notifications_bp, payments_bp, fleet_bp, letters_bp):
         app.register_blueprint(bp)
 
     app.after_request(_security_headers)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
@@ -71,3 +72,15 @@ def programme_or_404(programme_id: int, *, action: str | None = "view") -> Progr
                      patient_id=programme.patient_id, ip=client_ip(), detail={"path": request.path})
         Session.commit()
     return programme
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: every redirect to a user-supplied place goes
+    through here (absolute URLs, `//host`, backslashes and control characters would be open redirects,
+    browsers strip tabs and newlines from `/\\t/evil.example`)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target

@@ -78,3 +78,9 @@ class Between:
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """WTForms 3.3 wants SelectChoice objects; the code reads better with (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
+def form_int(text: object, default: int = 0) -> int:
+    """A version or id typed in a hidden field: tampered or absurd input becomes `default`, never a 500."""
+    value = str(text or "").strip()
+    return int(value) if value.isdecimal() and len(value) <= 9 else default

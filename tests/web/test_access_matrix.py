@@ -8,7 +8,10 @@ import pytest
 from rehab.domain.programme_states import Status
 from rehab.domain.roles import Role
 from rehab.models import CommitteeItem, CommitteeMeeting, Notification, UploadedFile
+from rehab.models.fleet import Ergocycle, ProviderOrder, Reservation  # fleet (issue 8)
 from rehab.models.home_forms import FormSubmission, IntercurrentEvent  # home forms (issue 5)
+from rehab.models.letters import Letter, LetterDispatch, LetterVersion  # letters (issue 6)
+from rehab.models.organisation import Association  # fleet (issue 8)
 from tests.factories import NOW, csrf_token, login, make_patient, make_programme, make_user
 from tests.plan_factories import make_task
 
@@ -18,6 +21,8 @@ PARAM_KINDS = {"patient_id": "patient", "programme_id": "programme", "user_id": 
                "submission_id": "submission", "event_id": "event"}
 PARAM_KINDS |= {"meeting_id": "meeting", "item_id": "committee_item"}  # committee (issue 4b)
 PARAM_KINDS |= {"notification_id": "notification"}  # in-app inbox (issue 7): the référent's own message
+PARAM_KINDS |= {"unit_id": "ergocycle", "order_id": "provider_order"}  # fleet (issue 8)
+PARAM_KINDS |= {"version_id": "letter_version", "dispatch_id": "letter_dispatch"}  # letters (issue 6)
 # Protocol pages are reference data (no patient in them), open to admin, coordinateur and médecin:
 # checked by test_protocol_pages_are_for_the_steering_roles below.
 REFERENCE_ENDPOINTS = {"admin.protocols", "admin.protocol"}
@@ -25,6 +30,13 @@ REFERENCE_ENDPOINTS = {"admin.protocols", "admin.protocol"}
 SKIP_ENDPOINTS = {"static", "worklist.ics_feed"} | REFERENCE_ENDPOINTS
 # The directory of professionals holds no patient data: role checks in tests/web/test_directory.py.
 SKIP_ENDPOINTS |= {"directory.edit", "directory.merge"}
+# Payments (issue 8) are the gestionnaire's (coordinateur read-only): no clinical content, programme numbers and
+# patient initials only; référents and admin are refused — checked in tests/web/test_payments.py.
+SKIP_ENDPOINTS |= {"payments.batch", "payments.pay", "payments.cancel", "payments.programme_cost",
+                   "payments.statement"}
+# Fleet units (issue 8) are inventory, not clinical: the administrateur may edit them (programme numbers only,
+# never a name), a référent reads a unit serving his programme — checked in tests/web/test_fleet.py.
+SKIP_ENDPOINTS |= {"fleet.unit", "fleet.set_status", "fleet.maintenance"}
 SECRET_NAME = "ZYGOMATIQUE"
 
 
@@ -54,6 +66,26 @@ def world(db):
                                 body="Patient : B.Z.", link=f"/programmes/{programme.id}")
     db.add(notification)
     db.flush()
+    # fleet (issue 8): a unit reserved for the programme and its delivery order
+    unit = Ergocycle(serial_number="ERG-MATRIX", model="Kettler", association_id=None, status="reserved")
+    unit.association = Association(name="Association matrice", short_name="AM")
+    db.add(unit)
+    db.flush()
+    db.add(Reservation(ergocycle_id=unit.id, programme_id=programme.id, start_on=NOW.date(), end_on=NOW.date()))
+    order = ProviderOrder(programme_id=programme.id, ergocycle_id=unit.id, kind="delivery", planned_on=NOW.date(),
+                          window_end=NOW.date(), snapshot={"patient": SECRET_NAME}, created_at=NOW)
+    db.add(order)
+    db.flush()
+    # letters (issue 6): a validated synthesis with one dispatch row naming the patient
+    letter = Letter(programme_id=programme.id, kind="finale", state="validated", created_at=NOW)
+    letter.versions.append(LetterVersion(number=1, state="validated", sections={"bilan": SECRET_NAME},
+                                         created_at=NOW, updated_at=NOW))
+    db.add(letter)
+    db.flush()
+    letter_dispatch = LetterDispatch(version_id=letter.versions[0].id, recipient_key="patient",
+                                     recipient_name=SECRET_NAME, channel="post", status="failed")
+    db.add(letter_dispatch)
+    db.flush()
     outsiders = {
         "référent d'un autre secteur": make_user(db, Role.REFERENT, sectors=("34",)),
         "référent du même secteur, programme attribué à un autre": make_user(db, Role.REFERENT, sectors=("31",)),
@@ -71,6 +103,8 @@ def world(db):
             "submission": submission, "event": event,
             "meeting": meeting, "committee_item": meeting.items[0],
             "notification": notification,
+            "letter_version": letter.versions[0], "letter_dispatch": letter_dispatch,
+            "ergocycle": unit, "provider_order": order,
             "outsiders": outsiders,
             "non_admins": non_admins}
 

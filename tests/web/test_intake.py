@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -182,3 +183,13 @@ def test_screens_are_audited_and_referent_cannot_write(app, db, programme):
     response = post(client, _url(programme, "contact"), {"called_on": "02/03/2026", "called_time": "09:00",
                                                          "outcome": "reached"})
     assert response.status_code == 403
+
+
+def test_a_refused_consent_leaves_no_scan_behind(client, db, programme, app):
+    """The scan is stored before the service checks the dates: a refusal must remove it again."""
+    response = post(client, _url(programme, "adhesion"), {
+        "sent_on": "27/02/2026", "signed_on": "20/02/2026", "file": (io.BytesIO(PDF), "acte.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    uploads_dir = Path(app.config["INSTANCE_FILES"]) / "uploads"
+    assert not uploads_dir.exists() or not [p for p in uploads_dir.rglob("*") if p.is_file()]

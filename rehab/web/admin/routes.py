@@ -166,7 +166,7 @@ def audit_log() -> ResponseReturnValue:
         query = query.where(AuditEvent.action == form.action.data)
     if form.object_type.data:
         query = query.where(AuditEvent.object_type == form.object_type.data)
-    if (form.patient_id.data or "").strip().isdigit():
+    if (form.patient_id.data or "").strip().isdecimal():
         query = query.where(AuditEvent.patient_id == int(form.patient_id.data or 0))
     if form.start.data:
         query = query.where(AuditEvent.at >= datetime.combine(form.start.data, time(), PARIS))

@@ -3,8 +3,6 @@ every request, so logging out (or being deactivated) kills the session everywher
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
@@ -14,7 +12,7 @@ from rehab.models import User
 from rehab.services import accounts, audit
 from rehab.services.errors import ServiceError
 from rehab.web.auth.forms import ChangePasswordForm, LoginForm
-from rehab.web.common import client_ip, now, user
+from rehab.web.common import client_ip, local_path, now, user
 
 bp = Blueprint("auth", __name__)
 
@@ -23,16 +21,6 @@ def load_user(token: str) -> User | None:
     cfg = current_app.config
     return accounts.load_session_user(Session(), token=token, now=now(), idle=cfg["SESSION_IDLE_TIMEOUT"],
                                       max_age=cfg["SESSION_MAX_AGE"])
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: an open redirect after login would be a phishing gift."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -69,7 +57,7 @@ def login() -> ResponseReturnValue:
             db.commit()
             login_user(found)
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            return redirect(local_path(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", form=form), status
 
 

@@ -12,8 +12,9 @@ from rehab.models import Patient, Professional
 from rehab.models.directory import KINDS
 from rehab.services import directory as service
 from rehab.services.errors import ServiceError, StaleEditError
-from rehab.web.common import now, roles_required, user
+from rehab.web.common import local_path, now, roles_required, user
 from rehab.web.directory.forms import MergeForm, ProfessionalForm
+from rehab.web.forms import form_int
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
 
@@ -64,14 +65,9 @@ def new() -> ResponseReturnValue:
             return render_template("directory/form.html", form=form, pro=None), 409
         db.commit()
         flash(f"« {pro.name} » ajouté à l'annuaire.", "success")
-        target = request.args["next"] if _safe_next() else url_for("directory.edit", professional_id=pro.id)
+        target = local_path(request.args.get("next")) or url_for("directory.edit", professional_id=pro.id)
         return redirect(target)
     return render_template("directory/form.html", form=form, pro=None), 400 if form.is_submitted() else 200
-
-
-def _safe_next() -> bool:
-    target = request.args.get("next", "")
-    return target.startswith("/") and not target.startswith("//") and "\\" not in target
 
 
 def _usage(pro: Professional) -> int:
@@ -98,7 +94,7 @@ def edit(professional_id: int) -> ResponseReturnValue:
                                merge_form=MergeForm()), 400
     db = Session()
     try:
-        service.edit(db, pro=pro, data=form.data_for_service(), expected_version=int(form.version.data or 0),
+        service.edit(db, pro=pro, data=form.data_for_service(), expected_version=form_int(form.version.data),
                      user=user(), now=now())
     except StaleEditError as exc:
         db.rollback()

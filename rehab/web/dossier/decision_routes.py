@@ -55,7 +55,7 @@ def eligibility(programme_id: int) -> ResponseReturnValue:
     try:
         result = service.record_eligibility(
             db, dossier=dossier, answers=form.answers(), carer_name=form.carer_name.data,
-            expected_version=int(form.version.data) if (form.version.data or "").isdigit() else None,
+            expected_version=int(form.version.data) if (form.version.data or "").isdecimal() else None,
             user=user(), now=now(), ip=client_ip())
     except StaleEditError as exc:
         db.rollback()
@@ -102,7 +102,7 @@ def decision(programme_id: int) -> ResponseReturnValue:
         service.decide(db, dossier=dossier, decision=form.decision.data or "", reason=form.reason.data or "",
                        patient_choice=form.patient_choice.data or None,
                        pieces_to_redo=list(form.pieces_to_redo.data or []),
-                       expected_version=int(form.version.data) if (form.version.data or "").isdigit() else None,
+                       expected_version=int(form.version.data) if (form.version.data or "").isdecimal() else None,
                        user=user(), now=now(), today=paris_today(), ip=client_ip())
     except StaleEditError as exc:
         db.rollback()

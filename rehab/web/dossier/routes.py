@@ -117,7 +117,7 @@ def save_referral(programme_id: int) -> ResponseReturnValue:
         service.save_referral(
             db, programme=programme, referral_date=form.referral_date.data, channel=form.channel.data or "",
             origin=form.origin.data or "", prescriber_id=form.prescriber_id.data or None, notes=form.notes.data,
-            expected_version=int(form.version.data) if (form.version.data or "").isdigit() else None,
+            expected_version=int(form.version.data) if (form.version.data or "").isdecimal() else None,
             user=user(), now=now(), today=paris_today(), ip=client_ip())
     except StaleEditError as exc:
         db.rollback()

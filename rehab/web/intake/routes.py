@@ -163,20 +163,23 @@ def save_consent(programme_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _consent(programme, form, 400)
     db = Session()
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = int(form.version.data) if (form.version.data or "").isdecimal() else None
+    upload = None
     try:
-        upload = None
         if form.file.data and form.file.data.filename:
             upload = uploads.store(db, instance_path=files_root(), stream=form.file.data.stream,
-                                   filename=form.file.data.filename, max_bytes=uploads.DEFAULT_MAX_BYTES,
+                                   filename=form.file.data.filename,
+                                   max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
                                    programme_id=programme.id, user=user(), now=now())
         row = service.record_consent(db, programme=programme, sent_on=form.sent_on.data,
                                      signed_on=form.signed_on.data, upload=upload, expected_version=version,
                                      user=user(), now=now(), today=paris_today(), ip=client_ip())
-    except StaleEditError as exc:
-        Session.rollback()
-        return _consent(programme_or_404(programme_id, action=None), form, 409, stale=exc)
-    except ServiceError as exc:
+    except ServiceError as exc:  # StaleEditError included: the refused scan must not stay on disk
+        if upload is not None:
+            uploads.path_of(files_root(), upload).unlink(missing_ok=True)
+        if isinstance(exc, StaleEditError):
+            Session.rollback()
+            return _consent(programme_or_404(programme_id, action=None), form, 409, stale=exc)
         _fail(exc)
         return _consent(programme_or_404(programme_id, action=None), form, 400)
     Session.commit()

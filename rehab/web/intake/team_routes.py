@@ -135,7 +135,7 @@ def answer(programme_id: int) -> ResponseReturnValue:
     programme = programme_or_404(programme_id, action=None)
     form = AnswerForm()
     member = None
-    if (form.member_id.data or "").isdigit():
+    if (form.member_id.data or "").isdecimal():
         member = Session().get(CareTeamMember, int(form.member_id.data))
     if member is None or member.programme_id != programme.id:
         flash("Ce membre de l'équipe n'existe pas pour ce programme.", "error")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -16,7 +15,7 @@ from rehab.domain.roles import Role
 from rehab.models import Notification
 from rehab.services import notifications, reminder_delivery
 from rehab.services.errors import ServiceError
-from rehab.web.common import now, roles_required, user
+from rehab.web.common import local_path, now, roles_required, user
 from rehab.web.notifications.forms import EmptyForm, PreferencesForm
 from scheduler.runner import JOB_LABELS
 
@@ -47,13 +46,6 @@ def _own_or_404(notification_id: int) -> Notification:
     return note
 
 
-def _local(link: str | None) -> str:
-    """Only a local path from a message's link; anything else falls back to the inbox."""
-    if not link or not link.startswith("/") or link.startswith("//") or "\\" in link or urlsplit(link).netloc:
-        return url_for("notifications.inbox")
-    return link
-
-
 @bp.get("/notifications")
 @login_required
 def inbox() -> ResponseReturnValue:
@@ -80,7 +72,7 @@ def open_link(notification_id: int) -> ResponseReturnValue:
         return redirect(url_for("notifications.inbox"))
     notifications.mark_read(Session(), note=note, now=now())
     Session.commit()
-    return redirect(_local(note.link))
+    return redirect(local_path(note.link) or url_for("notifications.inbox"))
 
 
 @bp.post("/notifications/tout-lu")

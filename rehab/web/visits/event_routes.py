@@ -36,6 +36,7 @@ from rehab.services import home_events, home_forms
 from rehab.services.errors import ServiceError, StaleEditError
 from rehab.services.home_form_specs import NATURES, parse_fr_date
 from rehab.web.common import now, programme_or_404, roles_required, user
+from rehab.web.forms import form_int
 from rehab.web.visits.routes import bp
 
 
@@ -96,7 +97,7 @@ def decide_event(event_id: int) -> Any:
         if not errors:
             try:
                 home_events.decide_event(Session(), event=event, decision=decision, reason=data.get("reason", ""),
-                                         version=int(data.get("version") or 0), start=start, end=end,
+                                         version=form_int(data.get("version")), start=start, end=end,
                                          user=user(), now=now(), today=local_date(now()))
                 Session.commit()
                 flash("Décision enregistrée ; le plan est à jour.", "success")
@@ -132,7 +133,7 @@ def professional_sessions(programme_id: int) -> Any:
             try:
                 _, created = home_events.record_professional_session(
                     Session(), programme=programme, role=data.get("role", ""), session_date=on,
-                    professional_id=int(pro_raw) if pro_raw.isdigit() else None, notes=data.get("notes", ""),
+                    professional_id=int(pro_raw) if pro_raw.isdecimal() else None, notes=data.get("notes", ""),
                     task=task, client_id=data.get("client_submission_id", ""), user=user(), now=now(),
                     today=local_date(now()))
                 Session.commit()

@@ -25,7 +25,7 @@ from rehab.web.common import now, programme_or_404, roles_required, user
 bp = Blueprint("visits", __name__)
 
 
-def task_or_404(task_id: int, *, action: str = "view") -> Task:
+def task_or_404(task_id: int, *, action: str | None = "view") -> Task:
     """Object check (programme visible, audited), then: only the assignee, the desk and the médecin."""
     task = Session.get(Task, task_id)
     if task is None:
@@ -66,7 +66,8 @@ def _initial_data(task: Task) -> dict[str, Any]:
 @csrf.exempt  # checked in _submit, so that an expired token gives the form back with what was typed
 @roles_required(*CLINICAL_ROLES)
 def task_form(task_id: int) -> Any:
-    task = task_or_404(task_id, action="update" if request.method == "POST" else "view")
+    # A POST is audited by the service once its CSRF token is checked (a forged post leaves no row).
+    task = task_or_404(task_id, action=None if request.method == "POST" else "view")
     if home_forms.is_consultation(task) and home_forms.spec_for(task) is None:
         return redirect(url_for("visits.professional_sessions", programme_id=task.programme_id, task=task.id))
     if request.method == "GET":
@@ -82,6 +83,7 @@ def _submit(task: Task) -> Any:
     try:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
+        programme_or_404(task.programme_id, action="view")  # what is shown back is a read of the record
         return _render_form(task, data, status=400, stale=(
             "Le formulaire avait expiré (jeton de sécurité) : rien n'a été enregistré, votre saisie est conservée "
             "ci-dessous. Enregistrez à nouveau."))
@@ -123,7 +125,7 @@ def _submit(task: Task) -> Any:
 @bp.route("/taches/<int:task_id>/brouillon", methods=["POST"])
 @roles_required(*CLINICAL_ROLES)
 def save_draft(task_id: int) -> Any:
-    task = task_or_404(task_id, action="update")
+    task = task_or_404(task_id, action=None)  # the draft service audits the write
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify({"ok": False, "message": "Brouillon illisible."}), 400

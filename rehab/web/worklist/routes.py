@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -19,7 +18,7 @@ from rehab.services import calendar as calendar_service
 from rehab.services import programmes as programme_service
 from rehab.services.errors import ServiceError
 from rehab.services.worklist import TASK_KIND_LABELS, TEAM_ROLES, WORKLIST_ROLES, Counts
-from rehab.web.common import client_ip, now, roles_required, user
+from rehab.web.common import client_ip, local_path, now, roles_required, user
 from rehab.web.forms import choices, paris_today
 from rehab.web.worklist.forms import FeedForm, TaskStateForm, TeamFilterForm
 
@@ -49,15 +48,6 @@ def _line_helpers() -> dict[str, Any]:
     return {"task_title": worklist.task_title, "KIND_LABELS": TASK_KIND_LABELS, "TASK_ROLES": TASK_ROLE_LABELS,
             "can_act": plans.can_act_on, "me": user(), "today": paris_today(), "state_form": TaskStateForm(),
             "here": request.full_path.rstrip("?")}
-
-
-def _safe_next(value: str | None) -> str:
-    """Only a local path: an absolute URL, `//host` or a backslash trick falls back to « Ma journée »."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        parts = urlsplit(value)
-        if not parts.scheme and not parts.netloc and not any(c in value for c in "\r\n"):
-            return value
-    return url_for("worklist.my_day")
 
 
 @bp.get("/ma-journee")
@@ -101,7 +91,7 @@ def set_state(task_id: int) -> ResponseReturnValue:
     if not plans.can_act_on(me, task):
         abort(403)
     form = TaskStateForm()
-    back = _safe_next(form.next.data)
+    back = local_path(form.next.data) or url_for("worklist.my_day")
     if not form.validate_on_submit():
         flash("Action non reconnue sur la tâche.", "error")
         return redirect(back)
@@ -143,7 +133,7 @@ def my_calendar() -> ResponseReturnValue:
     """A référent lands on his own week; the desk picks a référent."""
     me = user()
     wanted = request.args.get("referent", "")
-    if wanted.isdigit() and me.has_role(*TEAM_ROLES):
+    if wanted.isdecimal() and me.has_role(*TEAM_ROLES):
         return redirect(url_for("worklist.referent_calendar", referent_id=int(wanted),
                                 semaine=request.args.get("semaine") or None))
     if me.has_role(Role.REFERENT):

@@ -1,0 +1,174 @@
+"""Dispatch of a validated synthesis to each recipient, on the recipient's channel.
+
+Recipients are the care team's professionals (not having refused) and, for the final and 12-month syntheses,
+the patient. A professional with an MSSanté/Medimail address receives a secure e-mail (SMTP through
+`mailer`), anyone else gets a letter by post (a print batch: address sheet then letter, per recipient). One
+row per version × recipient × channel logs every attempt: a retry updates that row, and a row already sent is
+never sent again — the message also carries a deterministic Message-ID so a receiving server can spot a
+duplicate after a crash. Subjects carry the programme number, never the patient's name.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rehab.domain.roles import Role
+from rehab.models import User
+from rehab.models.letters import LETTER_KINDS, LetterDispatch, LetterVersion
+from rehab.services import audit, mailer
+from rehab.services.errors import ServiceError
+from rehab.services.letter_context import care_team
+from rehab.services.letters import complete_task, frozen_pdf
+from reports.context import Addressee, EnvelopeSheet, Letterhead
+from reports.envelope import render_address_sheets
+from reports.syntheses import context_from_json, render_cover_letter
+
+PATIENT_KINDS = frozenset({"finale", "douze_mois"})
+ELECTRONIC = frozenset({"mssante", "email"})
+
+
+def _require(user: User, version: LetterVersion) -> None:
+    if not user.has_role(Role.ASSISTANTE):
+        raise ServiceError("L'envoi des synthèses est fait par l'assistante de coordination.")
+    if version.state not in ("validated", "dispatched"):
+        raise ServiceError("Seule une synthèse validée par le médecin directeur peut être envoyée.")
+
+
+def _wanted(session: Session, version: LetterVersion) -> list[dict[str, Any]]:
+    """(key, name, channel, address, professional id) of every recipient of this version."""
+    programme = version.letter.programme
+    wanted = []
+    for member in care_team(session, programme):
+        pro = member.professional
+        postal = "\n".join(x for x in (pro.organisation, pro.address,
+                                       " ".join(filter(None, (pro.postal_code, pro.city)))) if x)
+        channel, address = ("mssante", pro.mssante) if pro.mssante else ("post", postal)
+        wanted.append({"recipient_key": f"pro:{pro.id}", "recipient_name": pro.name, "channel": channel,
+                       "address": address, "professional_id": pro.id})
+    if version.letter.kind in PATIENT_KINDS:
+        patient = programme.patient
+        postal = "\n".join(x for x in (patient.adresse, " ".join(filter(None, (patient.code_postal,
+                                                                                patient.ville)))) if x)
+        wanted.append({"recipient_key": "patient", "recipient_name": patient.display_name, "channel": "post",
+                       "address": postal, "professional_id": None})
+    return wanted
+
+
+def prepare(session: Session, *, version: LetterVersion) -> list[LetterDispatch]:
+    """The dispatch rows of this version, created once per recipient × channel (idempotent)."""
+    existing = {(d.recipient_key, d.channel): d for d in version.dispatches}
+    for row in _wanted(session, version):
+        if (row["recipient_key"], row["channel"]) not in existing:
+            dispatch = LetterDispatch(version_id=version.id, status="pending", attempts=0, **row)
+            version.dispatches.append(dispatch)
+            existing[(row["recipient_key"], row["channel"])] = dispatch
+    session.flush()
+    return list(version.dispatches)
+
+
+def subject(version: LetterVersion) -> str:
+    """No patient name in a subject line (it travels in clear in mail logs)."""
+    return f"{LETTER_KINDS[version.letter.kind]} — programme n° {version.letter.programme_id}"
+
+
+def send_one(session: Session, *, dispatch: LetterDispatch, config: Mapping[str, Any], root: str, user: User,
+             now: datetime) -> None:
+    """One electronic send (or retry); a failure is recorded on the row, never raised to the caller."""
+    version = session.get_one(LetterVersion, dispatch.version_id)
+    _require(user, version)
+    if dispatch.channel not in ELECTRONIC:
+        raise ServiceError("Ce destinataire reçoit la synthèse par courrier : imprimez le lot postal.")
+    if dispatch.status == "sent":
+        return
+    data = frozen_pdf(root, version)
+    dispatch.attempts += 1
+    try:
+        mailer.send(config, to=dispatch.address or "", subject=subject(version),
+                    body=_body(version), message_id=f"<letter-{version.id}-{dispatch.id}@rehab-domicile>",
+                    attachments=[mailer.Attachment(f"synthese-{version.letter.kind}-v{version.number}.pdf", data)],
+                    outbox=Path(root) / "outbox")
+    except mailer.MailError as exc:
+        dispatch.status, dispatch.last_error = "failed", str(exc)[:1000]
+    else:
+        dispatch.status, dispatch.last_error, dispatch.sent_at, dispatch.sent_by_id = "sent", None, now, user.id
+    session.flush()
+    _log(session, version, dispatch, user=user, now=now)
+    _maybe_done(session, version, user=user, now=now)
+
+
+def _body(version: LetterVersion) -> str:
+    return (f"Bonjour,\n\nVeuillez trouver ci-joint la {LETTER_KINDS[version.letter.kind].lower()} du programme "
+            f"n° {version.letter.programme_id} de réhabilitation respiratoire à domicile, validée par le "
+            "médecin directeur.\n\nLa cellule de coordination\n")
+
+
+def send_electronic(session: Session, *, version: LetterVersion, config: Mapping[str, Any], root: str,
+                    user: User, now: datetime) -> int:
+    """Sends every electronic row not yet sent; returns how many failed."""
+    _require(user, version)
+    failed = 0
+    for dispatch in prepare(session, version=version):
+        if dispatch.channel in ELECTRONIC and dispatch.status != "sent":
+            send_one(session, dispatch=dispatch, config=config, root=root, user=user, now=now)
+            failed += dispatch.status == "failed"
+    return failed
+
+
+def print_batch(session: Session, *, version: LetterVersion, head: Letterhead, root: str, user: User,
+                now: datetime) -> bytes:
+    """The postal batch: per post recipient not yet printed, an address sheet, a cover letter, the synthesis."""
+    _require(user, version)
+    rows = [d for d in prepare(session, version=version) if d.channel == "post" and d.status != "sent"]
+    if not rows:
+        raise ServiceError("Aucun courrier postal à imprimer pour cette synthèse.")
+    letter = PdfReader(io.BytesIO(frozen_pdf(root, version)))
+    ctx = context_from_json(version.snapshot or {})
+    sender = Addressee(name=head.name, address_lines=head.address_lines)
+    writer = PdfWriter()
+    for dispatch in rows:
+        recipient = Addressee(name=dispatch.recipient_name,
+                              address_lines=tuple((dispatch.address or "").splitlines()))
+        sheet = render_address_sheets([EnvelopeSheet(sender=sender, recipient=recipient)])
+        cover = render_cover_letter(ctx, recipient=dispatch.recipient_name,
+                                    to_patient=dispatch.recipient_key == "patient")
+        for part in (sheet, cover):
+            writer.append(PdfReader(io.BytesIO(part)))
+        writer.append(letter)
+        dispatch.attempts += 1
+        dispatch.status, dispatch.sent_at, dispatch.sent_by_id, dispatch.last_error = "sent", now, user.id, None
+        _log(session, version, dispatch, user=user, now=now)
+    session.flush()
+    _maybe_done(session, version, user=user, now=now)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _log(session: Session, version: LetterVersion, dispatch: LetterDispatch, *, user: User,
+         now: datetime) -> None:
+    audit.record(session, now=now, user_id=user.id, action="dispatch", object_type="letter", object_id=version.id,
+                 patient_id=version.letter.programme.patient_id,
+                 detail={"recipient": dispatch.recipient_key, "channel": dispatch.channel,
+                         "status": dispatch.status, "attempt": dispatch.attempts, "error": dispatch.last_error})
+
+
+def _maybe_done(session: Session, version: LetterVersion, *, user: User, now: datetime) -> None:
+    """Every recipient served: the version is dispatched and the plan's dispatch task closed."""
+    if version.state == "validated" and version.dispatches and all(
+            d.status == "sent" for d in version.dispatches):
+        version.state = version.letter.state = "dispatched"
+        session.flush()
+        complete_task(session, programme=version.letter.programme, kind=version.letter.kind, step="dispatch",
+                      user=user, now=now)
+
+
+def dispatch_by_id(session: Session, dispatch_id: int) -> LetterDispatch | None:
+    return session.scalar(select(LetterDispatch).where(LetterDispatch.id == dispatch_id))

@@ -1,0 +1,1 @@
+"""The ergocycle fleet: inventory, reservations, provider orders, occupancy and forecast."""

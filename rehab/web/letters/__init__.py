@@ -1,0 +1,1 @@
+"""Synthesis letters: the programme's letters, drafting, review, validation, the médecin's queue, dispatch."""

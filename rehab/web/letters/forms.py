@@ -1,0 +1,42 @@
+"""Letter forms: the référent's free-text sections, the coordinateur's review, plain action buttons."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from rehab.models.letters import LETTER_KINDS
+from rehab.web.forms import choices
+from reports.syntheses import SECTIONS
+
+MAX_SECTION = 20_000
+
+
+class EmptyForm(FlaskForm):
+    """A button that only needs its CSRF token."""
+
+
+class StartForm(FlaskForm):
+    kind = SelectField("Synthèse", choices=choices(list(LETTER_KINDS.items())),
+                       validators=[InputRequired("Choisissez la synthèse.")])
+
+
+def draft_form(kind: str, data: dict[str, str] | None = None, revision: int = 1) -> FlaskForm:
+    """A form with one text area per free-text section of this kind (built per kind, as they differ)."""
+
+    class DraftForm(FlaskForm):
+        revision_seen = HiddenField()
+
+    for key, title in SECTIONS[kind]:
+        setattr(DraftForm, key, TextAreaField(title, validators=[Length(
+            max=MAX_SECTION, message=f"{MAX_SECTION} caractères au plus par rubrique.")]))
+    form = DraftForm(data={**(data or {}), "revision_seen": str(revision)})
+    return form
+
+
+class ReviewForm(FlaskForm):
+    outcome = RadioField("Décision", choices=choices([("passed", "Transmettre au médecin directeur"),
+                                                      ("sent_back", "Renvoyer au référent")]),
+                         validators=[InputRequired("Choisissez : transmettre ou renvoyer.")])
+    comments = TextAreaField("Commentaires", validators=[Length(max=5000)])

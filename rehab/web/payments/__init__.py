@@ -1,0 +1,1 @@
+"""Payments of the professionals' forfaits (gestionnaire; coordinateur read-only)."""

@@ -1,0 +1,127 @@
+"""Forfait rules: every forfait of the source, its cap, and the tariff in force at D0."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from rehab.domain.tariffs import SessionFact, TariffError, load_tariffs, parse_tariffs, price_programme, tariff_for
+
+D0 = date(2026, 3, 2)
+
+
+def sessions(role: str, count: int, *, first_id: int = 1, professional_id: int | None = 7) -> list[SessionFact]:
+    return [SessionFact(first_id + i, role, D0 + timedelta(weeks=i), professional_id) for i in range(count)]
+
+
+def amounts(role: str, count: int) -> tuple[list[Decimal], list[str]]:
+    due, unpaid = price_programme(tariff_for(D0), sessions(role, count), already_linked=frozenset())
+    return [line.amount for line in due], [u.reason for u in unpaid]
+
+
+def test_initial_tariff_is_in_force_from_17_april_2020_with_the_2300_lump_sum():
+    tariff = tariff_for(date(2020, 4, 17))
+    assert tariff.version == "2020-04" and tariff.lump_sum == Decimal("2300.00")
+    with pytest.raises(TariffError, match="Aucun tarif en vigueur au 16/04/2020"):
+        tariff_for(date(2020, 4, 16))
+    with pytest.raises(TariffError, match="J0"):
+        tariff_for(None)
+
+
+def test_paramedical_initial_50_then_five_follow_ups_at_26_capped_at_180():
+    paid, unpaid = amounts("paramedical", 8)
+    assert paid == [Decimal("50.00")] + [Decimal("26.00")] * 5
+    assert sum(paid) == Decimal("180.00")
+    assert len(unpaid) == 2 and all("5 séances de suivi" in r for r in unpaid)
+
+
+def test_dietitian_45_30_30_45_capped_at_150():
+    paid, unpaid = amounts("dieteticien", 5)
+    assert paid == [Decimal(x) for x in ("45.00", "30.00", "30.00", "45.00")]
+    assert sum(paid) == Decimal("150.00") and len(unpaid) == 1
+
+
+@pytest.mark.parametrize("role", ["psychologue", "tabacologue"])
+def test_psychologist_and_tobacco_specialist_45_45_60_capped_at_150(role):
+    paid, unpaid = amounts(role, 4)
+    assert paid == [Decimal("45.00"), Decimal("45.00"), Decimal("60.00")] and len(unpaid) == 1
+
+
+def test_medical_forfait_100_shared_by_gp_and_pulmonologist_paid_once_consultations_are_droit_commun():
+    tariff = tariff_for(D0)
+    facts = sessions("medecin_traitant", 3) + sessions("pneumologue", 3, first_id=10, professional_id=8)
+    due, unpaid = price_programme(tariff, facts, already_linked=frozenset())
+    assert sorted((d.forfait_code, d.amount) for d in due) == [("medecin_traitant", Decimal("50.00")),
+                                                               ("pneumologue", Decimal("50.00"))]
+    assert sum(d.amount for d in due) == Decimal("100.00")
+    assert len(unpaid) == 4 and all("droit commun" in u.reason for u in unpaid)
+
+
+def test_psychologist_and_tobacco_specialist_share_one_150_forfait():
+    facts = sessions("tabacologue", 2) + sessions("psychologue", 2, first_id=10, professional_id=8)
+    due, unpaid = price_programme(tariff_for(D0), facts, already_linked=frozenset())
+    assert sum(d.amount for d in due) == Decimal("150.00") and len(due) == 3 and len(unpaid) == 1
+    assert "psychologie ou de tabacologie" in unpaid[0].reason
+
+
+def test_maximum_per_programme_is_the_580_of_the_source():
+    assert tariff_for(D0).max_per_programme == Decimal("580.00")
+
+
+def test_every_line_has_a_french_reason_with_step_date_and_tariff():
+    due, _ = price_programme(tariff_for(D0), sessions("paramedical", 2), already_linked=frozenset())
+    assert due[0].reason.startswith("Forfait kinésithérapeute ou infirmier(e)")
+    assert "Séance initiale d'évaluation, séance du 02/03/2026 (tarif 2020-04)" in due[0].reason
+    assert "Séance de suivi 1/5" in due[1].reason
+
+
+def test_recomputing_is_idempotent_and_keeps_ranks_of_linked_sessions():
+    facts = sessions("paramedical", 7)
+    first, _ = price_programme(tariff_for(D0), facts[:3], already_linked=frozenset())
+    again, unpaid = price_programme(tariff_for(D0), facts, already_linked=frozenset(d.session_id for d in first))
+    assert [d.amount for d in again] == [Decimal("26.00")] * 3  # follow-ups 3, 4 and 5
+    assert [u.session_id for u in unpaid] == [7]
+
+
+def test_a_withdrawn_session_takes_no_rank_and_is_not_proposed_again():
+    facts = sessions("dieteticien", 4)
+    due, _ = price_programme(tariff_for(D0), facts, already_linked=frozenset(), withdrawn=frozenset({2}))
+    assert [d.session_id for d in due] == [1, 3, 4]
+    assert [d.amount for d in due] == [Decimal("45.00"), Decimal("30.00"), Decimal("30.00")]
+
+
+def test_session_without_professional_is_reported_and_keeps_its_step_free():
+    facts = [SessionFact(1, "psychologue", D0, None), SessionFact(2, "psychologue", D0 + timedelta(days=7), 3)]
+    due, unpaid = price_programme(tariff_for(D0), facts, already_linked=frozenset())
+    assert [(d.session_id, d.amount) for d in due] == [(2, Decimal("45.00"))]
+    assert "non renseigné" in unpaid[0].reason
+
+
+def test_a_programme_is_priced_with_the_tariff_in_force_at_its_d0():
+    data = {"tariffs": [
+        {"version": "A", "effective_from": date(2020, 4, 17), "lump_sum": "2300",
+         "forfaits": [{"code": "p", "roles": ["paramedical"], "label": "P", "beyond": "cap",
+                       "steps": [{"label": "i", "amount": "50"}]}]},
+        {"version": "B", "effective_from": date(2026, 1, 1), "lump_sum": "2400",
+         "forfaits": [{"code": "p", "roles": ["paramedical"], "label": "P", "beyond": "cap",
+                       "steps": [{"label": "i", "amount": "55"}]}]},
+    ]}
+    tariffs = parse_tariffs(data)
+    assert tariff_for(date(2025, 12, 31), tariffs).version == "A"
+    assert tariff_for(date(2026, 1, 1), tariffs).version == "B"
+    due, _ = price_programme(tariff_for(date(2025, 12, 31), tariffs), sessions("paramedical", 1),
+                             already_linked=frozenset())
+    assert due[0].amount == Decimal("50.00")  # a programme started before keeps its price
+
+
+def test_tariff_file_errors_are_refused_in_french():
+    base = {"version": "X", "effective_from": date(2020, 1, 1), "lump_sum": "1", "forfaits": []}
+    with pytest.raises(TariffError, match="même date"):
+        parse_tariffs({"tariffs": [base, dict(base, version="Y")]})
+    with pytest.raises(TariffError, match="illisible"):
+        parse_tariffs({"tariffs": [dict(base, lump_sum="abc")]})
+    with pytest.raises(TariffError, match="Aucun tarif"):
+        parse_tariffs({})
+    assert load_tariffs()[0].forfait_for("ssr") is None
