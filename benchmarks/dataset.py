@@ -21,14 +21,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from pathlib import Path
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, func, inspect, select, text
 
-from rehab.cli import alembic_config, upgrade_database
+from rehab.cli import alembic_config, reset_database
 from rehab.db import make_engine
 from rehab.domain.departments import DEPARTMENTS
 from rehab.domain.plan import PatientFacts, bmi_out_of_range, compute_plan, compute_triggered
@@ -95,22 +94,6 @@ class DatasetSummary:
 
 def bench_now(today: date) -> datetime:
     return datetime.combine(today, clock(9), tzinfo=UTC)
-
-
-def reset_database(url: str) -> None:
-    """Drop everything, then build the schema through the real migrations (as the test suite does)."""
-    if url.startswith("postgresql"):
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    elif url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    upgrade_database(url)
 
 
 class _Writer:

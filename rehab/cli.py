@@ -9,9 +9,9 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from rehab.db import Session, utcnow
+from rehab.db import Session, make_engine, utcnow
 from rehab.domain.roles import Role, parse_roles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,23 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_database(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
+
+
+def reset_database(url: str) -> None:
+    """Drop everything, then build the schema through the real migrations. For the test suite and the
+    benchmarks' throwaway databases only: it destroys the data."""
+    if url.startswith("postgresql"):
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    elif url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    upgrade_database(url)
 
 
 @click.command("init-db")

@@ -14,19 +14,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import reset_database
+from rehab.cli import reset_database
+from tests.conftest import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 TABLET = {"width": 1280, "height": 800}
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _browser_database(tmp: Path) -> str:
@@ -45,7 +40,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "DATABASE_URL": url, "REHAB_INSTANCE_PATH": str(tmp), "REHAB_INSECURE_COOKIES": "1",
            "REHAB_SECRET_KEY": "browser-tests"}
     subprocess.run([sys.executable, "-m", "rehab", "demo"], env=env, check=True, capture_output=True, cwd=ROOT)
-    port = _free_port()
+    port = free_port()
     log = (tmp / "server.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "rehab", "run", "--host", "127.0.0.1", "--port", str(port)],
                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -91,6 +86,10 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 
 def log_in(page, username: str, password: str = "demo-rehab-2026") -> None:  # type: ignore[no-untyped-def]
     page.goto(page.base_url + "/connexion")
+    if "/connexion" not in page.url:
+        # Still logged in as someone else (the login page sends a known user home): log out first.
+        page.click("button:has-text('Se déconnecter')")
+        page.wait_for_selector("#username")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")

@@ -3,16 +3,11 @@ attached, a refused connection is logged and retried, and nothing is ever sent t
 
 from __future__ import annotations
 
-import email
 import hashlib
-import socket
-from collections.abc import Iterator
 from datetime import date
 from email.header import decode_header, make_header
-from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from rehab.domain.programme_states import Status
@@ -20,33 +15,10 @@ from rehab.domain.roles import Role
 from rehab.models import AuditEvent, CareTeamMember, LetterDispatch, Professional
 from rehab.services import letter_dispatch, letters
 from reports.context import Letterhead
+from tests.conftest import free_port
 from tests.factories import NOW, make_patient, make_programme, make_user
 
 HEAD = Letterhead(name="Réhab Domicile", address_lines=("1 rue Test", "31000 Toulouse"), phone="", email="")
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 @pytest.fixture

@@ -4,13 +4,9 @@ connection that is recorded and retried with backoff — never a duplicate."""
 from __future__ import annotations
 
 import email
-import socket
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
@@ -20,32 +16,9 @@ from rehab.domain.roles import Role
 from rehab.models import Reminder
 from rehab.services import mailer
 from rehab.services.reminder_delivery import Delivery, sweep
+from tests.conftest import free_port
 from tests.factories import NOW, make_patient, make_programme, make_user
 from tests.plan_factories import make_task
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 def test_a_message_with_an_attachment_reaches_a_real_smtp_server(smtp):
