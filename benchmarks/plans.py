@@ -132,6 +132,7 @@ def bench_fix_d0(url: str, summary: DatasetSummary) -> Figure:
                                   created_at=summary.now, updated_at=summary.now)
             db.add(programme)
             db.flush()
+            _ = desk.roles  # a request has its user (and roles) loaded at authentication, before the service
             started = time.perf_counter()
             created = fix_d0(db, programme=programme, d0=d0, user=desk, now=summary.now, today=summary.today)
             db.flush()  # the plan event and audit rows the route's commit would write

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from rehab.domain.plan import (
     OpenTask,
@@ -28,6 +28,7 @@ from rehab.domain.protocol import Protocol, TaskRole, Trigger, get_protocol, lat
 from rehab.domain.roles import Role
 from rehab.domain.workdays import ScheduleError, fr_date, non_working_reason
 from rehab.models import PlanEvent, Programme, ProgrammeTransition, Suspension, Task, User
+from rehab.models.plan import OPEN_STATE
 from rehab.services import audit
 from rehab.services.errors import ServiceError
 
@@ -67,17 +68,23 @@ def _assignee(programme: Programme, role: str) -> int | None:
     return programme.referent_id if role in REFERENT_FOLLOWS else None
 
 
-def task_from_plan(programme: Programme, planned: PlannedTask, *, batch: int, trigger: str | None, now: datetime,
-          protocol: Protocol) -> Task:
+def _task_values(programme: Programme, planned: PlannedTask, *, batch: int, trigger: str | None, now: datetime,
+                 protocol: Protocol) -> dict[str, Any]:
     template = protocol.task(planned.code)
-    return Task(
-        programme_id=programme.id, code=planned.code, occurrence=planned.occurrence, batch=batch, trigger=trigger,
-        label=planned.label, kind=planned.kind.value, phase=planned.phase, role=planned.role.value,
-        assignee_id=_assignee(programme, planned.role.value), due_date=planned.due_date,
-        window_start=planned.window_start, window_end=planned.window_end, working_days=template.working_days,
-        form=planned.form, letter=planned.letter, on_interruption=template.on_interruption.value,
-        created_at=now, updated_at=now,
-    )
+    return {
+        "programme_id": programme.id, "code": planned.code, "occurrence": planned.occurrence, "batch": batch,
+        "trigger": trigger, "label": planned.label, "kind": planned.kind.value, "phase": planned.phase,
+        "role": planned.role.value, "assignee_id": _assignee(programme, planned.role.value),
+        "due_date": planned.due_date, "window_start": planned.window_start, "window_end": planned.window_end,
+        "working_days": template.working_days, "form": planned.form, "letter": planned.letter,
+        "on_interruption": template.on_interruption.value, "state": OPEN_STATE, "created_at": now,
+        "updated_at": now,
+    }
+
+
+def task_from_plan(programme: Programme, planned: PlannedTask, *, batch: int, trigger: str | None, now: datetime,
+                   protocol: Protocol) -> Task:
+    return Task(**_task_values(programme, planned, batch=batch, trigger=trigger, now=now, protocol=protocol))
 
 
 def tasks_of(session: Session, programme: Programme) -> list[Task]:
@@ -202,8 +209,12 @@ def _set_status(programme: Programme, target: Status, *, user: User, now: dateti
         check_transition(programme.status_enum, target, user.roles, reason)
     except TransitionError as exc:
         raise ServiceError(str(exc)) from exc
-    programme.transitions.append(ProgrammeTransition(from_status=programme.status, to_status=target.value, at=now,
-                                                     user_id=user.id, reason=reason))
+    # Added to the session, not appended to `programme.transitions`: appending would load the history first.
+    session = object_session(programme)
+    assert session is not None  # noqa: S101 — a programme being planned is always in a session
+    session.add(ProgrammeTransition(programme_id=programme.id, from_status=programme.status, to_status=target.value,
+                                    at=now, user_id=user.id, reason=reason))
+    session.expire(programme, ["transitions"])
     programme.status = target.value
     programme.updated_at = now
 

@@ -198,3 +198,13 @@ def test_conditional_tasks_follow_changed_facts(db, team, programme):
     assert plans.sync_conditional_tasks(db, programme=programme, user=team["referent"], now=NOW, today=TODAY,
                                         reason="Reprise") == (3, 0)
     assert {t.state for t in _by_code(db, programme)["tobacco_consultation"]} == {"planned"}
+
+
+def test_a_generated_plan_gets_its_reminders(db, team, programme):
+    """The plan is inserted in bulk (no flush events): its reminders must be derived all the same."""
+    from rehab.models import Reminder
+
+    plans.fix_d0(db, programme=programme, d0=D0, user=team["desk"], now=NOW, today=TODAY)
+    visit = _by_code(db, programme)["inclusion_visit"][0]
+    rules = set(db.scalars(select(Reminder.rule).where(Reminder.task_id == visit.id)))
+    assert rules == {"visit_eve"}
