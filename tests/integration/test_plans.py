@@ -204,6 +204,7 @@ def test_a_generated_plan_gets_its_reminders(db, team, programme):
     """The plan is inserted in bulk (no flush events): its reminders must be derived all the same."""
     from rehab.models import Reminder
 
+    db.info["now"] = NOW  # the clock the reminder hook derives with (else the real one)
     plans.fix_d0(db, programme=programme, d0=D0, user=team["desk"], now=NOW, today=TODAY)
     visit = _by_code(db, programme)["inclusion_visit"][0]
     rules = set(db.scalars(select(Reminder.rule).where(Reminder.task_id == visit.id)))
