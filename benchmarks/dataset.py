@@ -522,3 +522,30 @@ def describe_dataset(url: str, *, today: date = DEFAULT_TODAY) -> DatasetSummary
         engine.dispose()
     return DatasetSummary(url=url, today=today, programmes=programmes, tasks=tasks, rows=rows,
                           busy_referent_id=busy[0], busy_referent=username or "")
+
+
+def prepare(url: str, programmes: int, reuse: bool) -> DatasetSummary:
+    """The dataset every benchmark measures on: reused when `--reuse` finds one of the right size."""
+    if reuse:
+        summary = describe_dataset(url)
+        if summary is not None and summary.programmes == programmes:
+            print(f"  reusing {summary.programmes} programmes, {summary.tasks} tasks ({summary.rows} rows)")
+            return summary
+    print(f"  building {programmes} programmes…", flush=True)
+    summary = build_dataset(url, programmes=programmes,
+                            progress=lambda msg: print(f"    {msg}", end="\r", flush=True))
+    print(f"\n  built {summary.rows} rows ({summary.tasks} tasks) in {summary.build_seconds:.1f} s; "
+          f"{summary.plans_computed} plans computed, {summary.plans_reused} reused from the cache")
+    return summary
+
+
+def postgres_answers(url: str) -> bool:
+    """Whether the PostgreSQL server of `url` answers (benchmarks skip that backend when it does not)."""
+    engine = make_engine(url, pool_pre_ping=False)
+    try:
+        with engine.connect():
+            return True
+    except Exception:
+        return False
+    finally:
+        engine.dispose()

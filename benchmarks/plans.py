@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session  # noqa: E402
 from benchmarks.dataset import (  # noqa: E402
     BENCH_PASSWORD,
     DatasetSummary,
-    build_dataset,
-    describe_dataset,
+    postgres_answers,
+    prepare,
 )
 from rehab import create_app  # noqa: E402
 from rehab.db import make_engine  # noqa: E402
@@ -198,20 +198,6 @@ def bench_pages(url: str, summary: DatasetSummary) -> list[Figure]:
     return figures
 
 
-def prepare(url: str, programmes: int, reuse: bool) -> DatasetSummary:
-    if reuse:
-        summary = describe_dataset(url)
-        if summary is not None and summary.programmes == programmes:
-            print(f"  reusing {summary.programmes} programmes, {summary.tasks} tasks ({summary.rows} rows)")
-            return summary
-    print(f"  building {programmes} programmes…", flush=True)
-    summary = build_dataset(url, programmes=programmes,
-                            progress=lambda msg: print(f"    {msg}", end="\r", flush=True))
-    print(f"\n  built {summary.rows} rows ({summary.tasks} tasks) in {summary.build_seconds:.1f} s; "
-          f"{summary.plans_computed} plans computed, {summary.plans_reused} reused from the cache")
-    return summary
-
-
 def run(url: str, programmes: int, reuse: bool) -> bool:
     backend = url.split(":", 1)[0].split("+", 1)[0]
     print(f"\n== {backend}: {url}")
@@ -224,17 +210,6 @@ def run(url: str, programmes: int, reuse: bool) -> bool:
     for figure in figures:
         print(figure.row())
     return all(f.passed for f in figures)
-
-
-def postgres_answers(url: str) -> bool:
-    engine = make_engine(url, pool_pre_ping=False)
-    try:
-        with engine.connect():
-            return True
-    except Exception:
-        return False
-    finally:
-        engine.dispose()
 
 
 def main() -> int:

@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` importable
 from sqlalchemy import delete, func, insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from benchmarks.dataset import DatasetSummary, build_dataset, describe_dataset  # noqa: E402
+from benchmarks.dataset import DatasetSummary, postgres_answers, prepare  # noqa: E402
 from rehab.db import make_engine  # noqa: E402
 from rehab.models import Notification, Reminder, SchedulerRun, Task  # noqa: E402
 from rehab.services import reminder_delivery, reminders  # noqa: E402
@@ -38,19 +38,6 @@ SQLITE_URL = "sqlite:///" + str(ROOT / "benchmarks" / "out" / "reminders.sqlite3
 POSTGRES_URL = "postgresql+psycopg:///rehab_bench?host=/var/run/postgresql"
 PENDING, DUE = 100_000, 1_000
 SWEEP_TARGET_S, NONEVENT_TARGET_S = 1.0, 10.0
-
-
-def prepare(url: str, programmes: int, reuse: bool) -> DatasetSummary:
-    if reuse:
-        summary = describe_dataset(url)
-        if summary is not None and summary.programmes == programmes:
-            print(f"  reusing {summary.programmes} programmes, {summary.tasks} tasks")
-            return summary
-    print(f"  building {programmes} programmes…", flush=True)
-    summary = build_dataset(url, programmes=programmes,
-                            progress=lambda msg: print(f"    {msg}", end="\r", flush=True))
-    print(f"\n  built {summary.rows} rows ({summary.tasks} tasks) in {summary.build_seconds:.1f} s")
-    return summary
 
 
 def load_reminders(url: str, summary: DatasetSummary) -> None:
@@ -111,17 +98,6 @@ def run(url: str, programmes: int, reuse: bool) -> bool:
     print(f"  non-event pass: {nonevent_s:.3f} s for {result} — target ≤ {NONEVENT_TARGET_S:.0f} s "
           f"{'✓' if ok_nonevent else '✗'}")
     return ok_sweep and ok_nonevent
-
-
-def postgres_answers(url: str) -> bool:
-    try:
-        engine = make_engine(url)
-        with engine.connect():
-            pass
-        engine.dispose()
-        return True
-    except Exception:
-        return False
 
 
 def main() -> int:
