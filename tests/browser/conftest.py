@@ -94,3 +94,20 @@ def log_in(page, username: str, password: str = "demo-rehab-2026") -> None:  # t
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/connexion" not in url)
+
+
+def open_new_programme(page, nom: str, prenoms: str, born: str) -> str:  # type: ignore[no-untyped-def]
+    """As the assistante: register a patient in Toulouse, open a programme for them; the programme's URL."""
+    page.goto(page.base_url + "/patients/nouveau")
+    page.fill("#nom_naissance", nom)
+    page.fill("#prenoms", prenoms)
+    page.fill("#date_naissance", born)
+    page.fill("#adresse", "7 chemin des Vignes")
+    page.fill("#code_postal", "31000")
+    page.fill("#ville", "Toulouse")
+    page.click("button:has-text('Enregistrer')")
+    page.wait_for_selector("text=Patient enregistré.")
+    page.click("text=Nouveau programme")
+    page.click("button:has-text('Ouvrir le programme')")
+    page.wait_for_selector("text=Programme ouvert")
+    return str(page.url)

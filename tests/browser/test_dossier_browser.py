@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rehab.domain.eligibility import CRITERIA, CriterionKind
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_new_programme
 
 pytestmark = pytest.mark.browser
 
@@ -14,17 +14,7 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _open_programme(page) -> str:  # type: ignore[no-untyped-def]
-    page.goto(page.base_url + "/patients/nouveau")
-    page.fill("#nom_naissance", "Cabanel")
-    page.fill("#prenoms", "Odette")
-    page.fill("#date_naissance", "1948-03-02")
-    page.fill("#code_postal", "31000")
-    page.fill("#ville", "Toulouse")
-    page.click("button:has-text('Enregistrer')")
-    page.wait_for_selector("text=Patient enregistré.")
-    page.click("text=Nouveau programme")
-    page.click("button:has-text('Ouvrir le programme')")
-    page.wait_for_selector("text=Programme ouvert")
+    open_new_programme(page, "Cabanel", "Odette", "1948-03-02")
     page.click("text=Demande, pièces, éligibilité et validation")
     page.wait_for_selector("h2:has-text('Demande')")
     return page.url

@@ -11,7 +11,7 @@ import pytest
 
 from rehab.domain.eligibility import CRITERIA, CriterionKind
 from rehab.domain.workdays import next_working_day
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_new_programme
 
 pytestmark = pytest.mark.browser
 
@@ -28,19 +28,7 @@ def _small_targets(page) -> list:  # type: ignore[no-untyped-def]
 
 def _demande(page) -> str:  # type: ignore[no-untyped-def]
     """4a's screens: patient, programme, referral, three pieces then the missing one."""
-    page.goto(page.base_url + "/patients/nouveau")
-    page.fill("#nom_naissance", NAME)
-    page.fill("#prenoms", "Lucienne")
-    page.fill("#date_naissance", "1950-06-12")
-    page.fill("#adresse", "7 chemin des Vignes")
-    page.fill("#code_postal", "31000")
-    page.fill("#ville", "Toulouse")
-    page.click("button:has-text('Enregistrer')")
-    page.wait_for_selector("text=Patient enregistré.")
-    page.click("text=Nouveau programme")
-    page.click("button:has-text('Ouvrir le programme')")
-    page.wait_for_selector("text=Programme ouvert")
-    programme_url = page.url
+    programme_url = open_new_programme(page, NAME, "Lucienne", "1950-06-12")
     page.click("text=Demande, pièces, éligibilité et validation")
     page.select_option("#channel", "courrier")
     page.select_option("#origin", "pneumologue")
