@@ -27,6 +27,7 @@ from rehab.models.payments import PaymentBatch, PaymentLine, PaymentLineSession
 from rehab.models.plan import CalendarFeed, PlanEvent, Suspension, Task
 from rehab.models.programme import Programme, ProgrammeTransition
 from rehab.models.reminders import Notification, NotificationPreference, Reminder, SchedulerLock, SchedulerRun
+from rehab.models.satisfaction import ProfessionalSatisfaction
 from rehab.models.user import LoginAttempt, User, UserRole, UserSector, UserSession
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "PlanEvent",
     "PracticalData",
     "Professional",
+    "ProfessionalSatisfaction",
     "ProfessionalSession",
     "Programme",
     "ProgrammeTransition",

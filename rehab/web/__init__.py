@@ -104,11 +104,13 @@ def init_web(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
     from rehab.web.admin.routes import bp as admin_bp
+    from rehab.web.annual_report.routes import bp as annual_report_bp
     from rehab.web.committee.routes import bp as committee_bp
     from rehab.web.directory.routes import bp as directory_bp
     from rehab.web.dossier.routes import bp as dossier_bp
     from rehab.web.fleet.routes import bp as fleet_bp
     from rehab.web.home.routes import bp as home_bp
+    from rehab.web.indicators.routes import bp as indicators_bp
     from rehab.web.intake.routes import bp as intake_bp
     from rehab.web.letters.routes import bp as letters_bp
     from rehab.web.notifications.routes import bp as notifications_bp
@@ -117,10 +119,12 @@ def init_web(app: Flask) -> None:
     from rehab.web.programmes.routes import bp as programmes_bp
     from rehab.web.visits.routes import bp as visits_bp
     from rehab.web.worklist.routes import bp as worklist_bp
+    from rehab.web.workload.routes import bp as workload_bp
 
     for bp in (auth_bp, home_bp, patients_bp, programmes_bp, admin_bp, worklist_bp, directory_bp, dossier_bp,
                committee_bp, intake_bp,
-               visits_bp, notifications_bp, payments_bp, fleet_bp, letters_bp):
+               visits_bp, notifications_bp, payments_bp, fleet_bp, letters_bp, indicators_bp, workload_bp,
+               annual_report_bp):
         app.register_blueprint(bp)
 
     app.after_request(_security_headers)
