@@ -1,6 +1,7 @@
 """Demo data for payments (issue 8): the consultations of the demo plans done by the liberal professionals
 are recorded as sessions (when the home-forms demo did not already), priced, and the oldest half is paid in
-one batch — so the gestionnaire finds both lines to pay and a paid batch with its statements."""
+one batch — so the gestionnaire finds both lines to pay and a paid batch with its statements. One psychologist
+is a salaried hospital employee: her sessions are recorded but earn no forfait (the reason is shown)."""
 
 from __future__ import annotations
 
@@ -49,8 +50,17 @@ def _record_sessions(session: Session, rng: random.Random, now: datetime) -> Non
     session.flush()
 
 
+def _salaried_psychologist(session: Session) -> None:
+    pro = session.scalar(select(Professional).where(Professional.kind == "psychologue",
+                                                    Professional.merged_into_id.is_(None)).order_by(Professional.id))
+    if pro is not None:
+        pro.salaried = True
+        pro.notes = ((pro.notes or "") + " Salariée du centre hospitalier : pas de forfait dérogatoire.").strip()
+
+
 def enrich(session: Session, *, now: datetime) -> None:
     rng = random.Random(20268)  # noqa: S311 — deterministic demo data, not security
+    _salaried_psychologist(session)
     _record_sessions(session, rng, now)
     desk = session.scalar(select(User).where(User.username == "gestionnaire"))
     result = payments.compute_due(session, now=now, user=desk)

@@ -1,17 +1,20 @@
 """Derogatory forfaits of the liberal professionals: which session earns what, under which tariff.
 
-Tariffs are data (rehab/protocols/tariffs/tariffs.toml, apart from the protocol files) with effective dates,
-because the amounts are negotiated and change over time while programmes already started must keep their
-price: a programme is priced with the tariff in force at its D0. Each forfait is an ordered list of steps
-(initial, follow-ups, final); the n-th session of that forfait in the programme earns the n-th step, and
-sessions beyond the list earn nothing — that is the cap. Pricing is pure so that it is testable and
-re-computable at will (idempotent).
+Tariffs are data with effective dates, because the amounts are negotiated and change over time while
+programmes already started must keep their price: a programme is priced with the tariff in force at its D0.
+The versions live in the database (rehab.services.tariffs, table ``tariff_versions``), seeded from
+rehab/protocols/tariffs/tariffs.toml; this module parses and checks them whatever their source. Each forfait
+is an ordered list of steps (initial, follow-ups, final); the n-th session of that forfait in the programme
+earns the n-th step, and sessions beyond the list earn nothing — that is the cap. A session of a salaried
+professional (e.g. a hospital psychologist) takes its rank but earns nothing: the employer pays him. Pricing
+is pure so that it is testable and re-computable at will (idempotent).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,6 +24,8 @@ from typing import Any
 
 TARIFF_FILE = Path(__file__).resolve().parent.parent / "protocols" / "tariffs" / "tariffs.toml"
 CENT = Decimal("0.01")
+SALARIED_REASON = ("Professionnel salarié (ex. hospitalier) : rémunéré par son employeur, pas de forfait "
+                   "dérogatoire.")
 
 
 class TariffError(ValueError):
@@ -70,6 +75,7 @@ class SessionFact:
     role: str
     session_date: date
     professional_id: int | None
+    salaried: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,25 +111,81 @@ def _forfait(raw: Mapping[str, Any], where: str) -> Forfait:
                    beyond=str(raw["beyond"]))
 
 
+def _tariff(raw: Mapping[str, Any]) -> Tariff:
+    where = f"le tarif {raw.get('version')}"
+    forfaits = tuple(_forfait(f, where) for f in raw.get("forfaits", []))
+    roles = [r for f in forfaits for r in f.roles]
+    if len(roles) != len(set(roles)):
+        raise TariffError(f"Un rôle a deux forfaits dans {where}.")
+    if not isinstance(raw.get("effective_from"), date):
+        raise TariffError(f"Date d'effet manquante dans {where}.")
+    return Tariff(version=str(raw["version"]), effective_from=raw["effective_from"],
+                  lump_sum=_money(raw["lump_sum"], where), forfaits=forfaits)
+
+
 def parse_tariffs(data: Mapping[str, Any]) -> tuple[Tariff, ...]:
     """Tariffs sorted by effective date; a role priced twice in one tariff is refused (ambiguous price)."""
-    tariffs = []
-    for raw in data.get("tariffs", []):
-        where = f"le tarif {raw.get('version')}"
-        forfaits = tuple(_forfait(f, where) for f in raw.get("forfaits", []))
-        roles = [r for f in forfaits for r in f.roles]
-        if len(roles) != len(set(roles)):
-            raise TariffError(f"Un rôle a deux forfaits dans {where}.")
-        if not isinstance(raw.get("effective_from"), date):
-            raise TariffError(f"Date d'effet manquante dans {where}.")
-        tariffs.append(Tariff(version=str(raw["version"]), effective_from=raw["effective_from"],
-                              lump_sum=_money(raw["lump_sum"], where), forfaits=forfaits))
-    tariffs.sort(key=lambda t: t.effective_from)
+    tariffs = sorted((_tariff(raw) for raw in data.get("tariffs", [])), key=lambda t: t.effective_from)
     if len({t.effective_from for t in tariffs}) != len(tariffs):
         raise TariffError("Deux tarifs ont la même date d'effet.")
     if not tariffs:
         raise TariffError("Aucun tarif défini.")
     return tuple(tariffs)
+
+
+def forfaits_record(tariff: Tariff) -> list[dict[str, Any]]:
+    """The forfaits as plain JSON-able data (amounts as decimal strings), the inverse of `_forfait`."""
+    return [{"code": f.code, "label": f.label, "roles": sorted(f.roles), "beyond": f.beyond,
+             "steps": [{"label": s.label, "amount": str(s.amount)} for s in f.steps]} for f in tariff.forfaits]
+
+
+def _euros(amount: Decimal) -> str:
+    return f"{amount:.2f}".replace(".", ",").removesuffix(",00")
+
+
+def _restate(text: str, old_cap: Decimal, new_cap: Decimal) -> str:
+    """Labels quote the cap (« (180 € au plus) »): a new version quotes its own."""
+    return re.sub(rf"(?<![\d,]){re.escape(_euros(old_cap))} €", f"{_euros(new_cap)} €", text)
+
+
+def derive_tariff(base: Tariff, *, version: str, effective_from: date, lump_sum: str,
+                  amounts: Mapping[str, Sequence[str]]) -> Tariff:
+    """A new version with the structure of `base` (forfaits, steps, hence the number of paid sessions) and
+    new amounts: `amounts[code]` lists one amount per step. Caps follow (they are the sum of the steps)."""
+    forfaits = []
+    for forfait in base.forfaits:
+        typed = list(amounts.get(forfait.code, ()))
+        if len(typed) != len(forfait.steps):
+            raise TariffError(f"Indiquez un montant pour chaque séance du forfait « {forfait.label} ».")
+        steps = tuple(Step(step.label, _amount(value, f"{forfait.label} — {step.label}"))
+                      for step, value in zip(forfait.steps, typed, strict=True))
+        new_cap = sum((s.amount for s in steps), Decimal("0.00"))
+        forfaits.append(Forfait(code=forfait.code, label=_restate(forfait.label, forfait.cap, new_cap),
+                                roles=forfait.roles, steps=steps,
+                                beyond=_restate(forfait.beyond, forfait.cap, new_cap)))
+    return Tariff(version=version, effective_from=effective_from,
+                  lump_sum=_amount(lump_sum, "le forfait par patient"), forfaits=tuple(forfaits))
+
+
+def _amount(typed: str, where: str) -> Decimal:
+    """An amount typed the French way (« 26 », « 26,50 », « 1 200 »)."""
+    text = typed.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    if not re.fullmatch(r"\d{1,7}(\.\d{1,2})?", text):
+        raise TariffError(f"Montant invalide pour {where} : « {typed} » (ex. 26 ou 26,50).")
+    return _money(text, where)
+
+
+def check_new_version(new: Tariff, existing: Sequence[Tariff], *, today: date) -> None:
+    """A new version takes effect in the future (programmes already started keep theirs) on a date and under
+    a name no other version has."""
+    if not new.version.strip() or len(new.version) > 20:
+        raise TariffError("Nommez la version (20 caractères au plus), ex. « 2027-01 ».")
+    if new.effective_from <= today:
+        raise TariffError("Une nouvelle version prend effet à une date future (après aujourd'hui).")
+    if any(t.effective_from == new.effective_from for t in existing):
+        raise TariffError(f"Une version prend déjà effet le {new.effective_from:%d/%m/%Y}.")
+    if any(t.version == new.version for t in existing):
+        raise TariffError(f"La version « {new.version} » existe déjà.")
 
 
 @cache
@@ -151,9 +213,10 @@ def price_programme(tariff: Tariff, sessions: Iterable[SessionFact], *, already_
                     withdrawn: frozenset[int] = frozenset()) -> tuple[list[DueLine], list[Unpaid]]:
     """Lines due for the sessions not yet linked to a payment line, and why the others earn nothing.
 
-    Sessions are ranked per forfait by date (then id) so the n-th earns the n-th step; sessions already
-    linked keep their rank so re-running never re-pays nor shifts them. `withdrawn` sessions (their line
-    was cancelled) take no rank and are not proposed again.
+    Sessions are ranked per forfait by date (then id) so the n-th earns the n-th step (a salaried
+    professional's session takes its rank and earns nothing); sessions already linked keep their rank so
+    re-running never re-pays nor shifts them. `withdrawn` sessions (their line was cancelled) take no rank
+    and are not proposed again.
     """
     due: list[DueLine] = []
     unpaid: list[Unpaid] = []
@@ -172,6 +235,8 @@ def price_programme(tariff: Tariff, sessions: Iterable[SessionFact], *, already_
             continue
         if rank >= len(forfait.steps):
             unpaid.append(Unpaid(fact.id, forfait.beyond))
+        elif fact.salaried:
+            unpaid.append(Unpaid(fact.id, SALARIED_REASON))
         elif fact.professional_id is None:
             ranks[forfait.code] = rank  # the step stays available for a session whose professional is known
             unpaid.append(Unpaid(fact.id, "Professionnel non renseigné dans la séance : à compléter."))

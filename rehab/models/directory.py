@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.db import Base, utcnow
@@ -68,6 +68,8 @@ class Professional(Base):
     search_key: Mapped[str] = mapped_column(String(600), default="")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Salaried (e.g. employed by a hospital): paid by the employer, so never paid a derogatory forfait.
+    salaried: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -4,15 +4,17 @@ One `PaymentLine` per paid session (its amount and a French reason computed by r
 tariff in force at the programme's D0). `PaymentLineSession` links a line to the session(s) it pays; a
 partial UNIQUE index on `session_id` among active links (the line is not cancelled) makes paying a session
 twice impossible at the database level, whatever the application does. A `PaymentBatch` groups the lines
-the gestionnaire pays together (one bank transfer run, one reference).
+the gestionnaire pays together (one bank transfer run, one reference). A `TariffVersion` is one dated,
+immutable version of the forfaits (see rehab.services.tariffs for why they live in the database).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rehab.db import Base, utcnow
@@ -89,3 +91,22 @@ class PaymentLineSession(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     line: Mapped[PaymentLine] = relationship(back_populates="links")
+
+
+class TariffVersion(Base):
+    """One version of the derogatory forfaits, in force from `effective_from` until the next version.
+
+    Rows are never updated: a new amount is a new version. `forfaits` holds the version's forfaits as one
+    document (code, label, roles, steps with label and amount as a decimal string, beyond) because a version
+    is read and priced as a whole and never queried by step; rehab.domain.tariffs parses and checks it."""
+
+    __tablename__ = "tariff_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(20), unique=True)
+    effective_from: Mapped[date] = mapped_column(unique=True)
+    lump_sum: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    forfaits: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -30,7 +30,7 @@ from rehab.models import (
 )
 from rehab.models.committee import ERGOCYCLES, ITEM_KINDS, MODALITIES
 from rehab.models.plan import OPEN_STATE
-from rehab.services import audit, programmes
+from rehab.services import audit, fleet_decisions, programmes
 from rehab.services.errors import ServiceError
 
 #: The roles that must attend for a meeting to be closed (cahier des charges: the committee's members).
@@ -220,6 +220,7 @@ def record_item(session: Session, *, item: CommitteeItem, project: CareProject, 
                           association_id=programme.association_id, notes=programme.notes,
                           expected_version=programme.version, user=user, now=now, ip=ip)
     session.flush()
+    fleet_decisions.on_committee_decision(session, item=item, user=user, now=now)  # issue 8: book an ergocycle
     audit.record(session, now=now, user_id=user.id, action="update", object_type="committee_item",
                  object_id=item.id, patient_id=programme.patient_id, ip=ip,
                  detail={"meeting": item.meeting_id, "programme": programme.id})

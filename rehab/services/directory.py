@@ -76,6 +76,7 @@ def _clean(data: dict[str, object]) -> dict[str, object]:
         raise ServiceError("Canal préféré « courriel » : indiquez l'adresse électronique.")
     if not out["department"] and out["postal_code"]:
         out["department"] = department_from_postal_code(str(out["postal_code"]))
+    out["salaried"] = bool(data.get("salaried"))  # issue 8: a salaried professional is paid no forfait
     return out
 
 

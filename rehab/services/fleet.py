@@ -149,9 +149,16 @@ def reserve(session: Session, *, programme: Programme, unit: Ergocycle, user: Us
                            "il ne peut pas être chez deux patients à la fois.")
     if model_needed(session, programme) == plan.VERY_LOW_LOAD and not unit.very_low_load:
         raise ServiceError("Le comité a retenu un ergocycle très faible charge : cet appareil ne convient pas.")
-    start, end = plan.need_window(programme.d0 or local_date(now))
+    return book(session, programme=programme, unit=unit, d0=programme.d0 or local_date(now), user=user, now=now,
+                 note=f"Réservé pour le programme n° {programme.id}")
+
+
+def book(session: Session, *, programme: Programme, unit: Ergocycle, d0: date, user: User | None, now: datetime,
+          note: str) -> Reservation:
+    """The reservation row (the partial unique indexes catch a race) and the unit's dated movement."""
+    start, end = plan.need_window(d0)
     reservation = Reservation(ergocycle_id=unit.id, programme_id=programme.id, start_on=start, end_on=end,
-                              created_at=now, created_by_id=user.id)
+                              created_at=now, created_by_id=user.id if user else None)
     try:
         with session.begin_nested():
             session.add(reservation)
@@ -160,7 +167,7 @@ def reserve(session: Session, *, programme: Programme, unit: Ergocycle, user: Us
         raise ServiceError("Cet ergocycle vient d'être réservé par ailleurs : il ne peut pas être chez deux "
                            "patients à la fois. Choisissez-en un autre.") from exc
     move(session, unit, to_status="reserved", location=None, now=now, user=user, programme_id=programme.id,
-         note=f"Réservé pour le programme n° {programme.id}")
+         note=note)
     session.flush()
     return reservation
 
@@ -240,6 +247,8 @@ def availability_warning(session: Session, programme: Programme, d0: date | None
     pick-up, with the first D0 that would work. None when a unit is (or will be) free."""
     if d0 is None or programme_reservation(session, programme) is not None:
         return None
+    if session.scalar(select(Ergocycle.id).limit(1)) is None:
+        return None  # no inventory: this installation does not manage its fleet here (yet)
     today = today or d0
     category = model_needed(session, programme)
     others, units = needs(session, today=today, exclude=programme.id), units_in_service(session)

@@ -24,6 +24,7 @@ from rehab.models.directory import Professional
 from rehab.models.user import User
 from rehab.services import audit
 from rehab.services.errors import ServiceError
+from rehab.services.tariffs import all_tariffs
 
 STALE = "Une ligne a été modifiée par quelqu'un d'autre entre-temps (mise en lot, payée ou annulée) : rechargez."
 
@@ -67,6 +68,16 @@ def _link_state(session: Session, programme_ids: Sequence[int]) -> tuple[set[int
     return active, {sid for sid, is_active in rows if not is_active} - active
 
 
+def _salaried(session: Session) -> frozenset[int]:
+    """Salaried professionals (e.g. hospital-employed): their employer pays them, no forfait is due."""
+    return frozenset(session.scalars(select(Professional.id).where(Professional.salaried.is_(True))))
+
+
+def _facts(rows: Iterable[ProfessionalSession], salaried: frozenset[int]) -> list[tariff_rules.SessionFact]:
+    return [tariff_rules.SessionFact(r.id, r.role, r.session_date, r.professional_id,
+                                     salaried=r.professional_id in salaried) for r in rows]
+
+
 def compute_due(session: Session, *, now: datetime, user: User | None,
                 programme_ids: Sequence[int] | None = None) -> SyncResult:
     """Create the lines due for sessions not yet on a line (idempotent: running it twice adds nothing)."""
@@ -82,14 +93,15 @@ def compute_due(session: Session, *, now: datetime, user: User | None,
         return result
     programmes = {p.id: p for p in session.scalars(select(Programme).where(Programme.id.in_(by_programme)))}
     active, withdrawn = _link_state(session, list(by_programme))
+    tariffs, salaried = all_tariffs(session), _salaried(session)
     for programme_id, rows in by_programme.items():
         programme = programmes[programme_id]
         try:
-            tariff = tariff_rules.tariff_for(programme.d0)
+            tariff = tariff_rules.tariff_for(programme.d0, tariffs)
         except tariff_rules.TariffError as exc:
             result.unpriced.append((programme_id, str(exc)))
             continue
-        facts = [tariff_rules.SessionFact(r.id, r.role, r.session_date, r.professional_id) for r in rows]
+        facts = _facts(rows, salaried)
         due, unpaid = tariff_rules.price_programme(tariff, facts, already_linked=frozenset(active),
                                                    withdrawn=frozenset(withdrawn))
         result.unpaid += [(u.session_id, u.reason) for u in unpaid]
@@ -223,12 +235,12 @@ def programme_cost(session: Session, programme: Programme) -> ProgrammeCost:
     unpaid: list[tuple[ProfessionalSession, str]] = []
     pending = 0
     try:
-        tariff = tariff_rules.tariff_for(programme.d0)
+        tariff = tariff_rules.tariff_for(programme.d0, all_tariffs(session))
     except tariff_rules.TariffError as exc:
         unpaid = [(row, str(exc)) for row in rows.values()]
     if tariff is not None:
         active, withdrawn = _link_state(session, [programme.id])
-        facts = [tariff_rules.SessionFact(r.id, r.role, r.session_date, r.professional_id) for r in rows.values()]
+        facts = _facts(rows.values(), _salaried(session))
         due, skipped = tariff_rules.price_programme(tariff, facts, already_linked=frozenset(active),
                                                     withdrawn=frozenset(withdrawn))
         unpaid, pending = [(rows[u.session_id], u.reason) for u in skipped], len(due)

@@ -29,7 +29,7 @@ from rehab.domain.roles import Role
 from rehab.domain.workdays import ScheduleError, fr_date, non_working_reason
 from rehab.models import PlanEvent, Programme, ProgrammeTransition, Suspension, Task, User
 from rehab.models.plan import OPEN_STATE
-from rehab.services import audit
+from rehab.services import audit, fleet_decisions
 from rehab.services.errors import ServiceError
 
 PROTOCOL_CODE = "rehab_domicile"
@@ -122,6 +122,7 @@ def fix_d0(session: Session, *, programme: Programme, d0: date, user: User, now:
     session.add_all(tasks)
     if programme.status == Status.VALIDE.value:
         _set_status(programme, Status.PLANIFIE, user=user, now=now, reason=reason or f"J0 fixé au {fr_date(d0)}")
+    fleet_decisions.follow_d0(session, programme=programme)  # issue 8: the ergocycle's reservation follows D0
     session.flush()
     log_change(session, programme, kind="plan_generated", user=user, now=now, reason=reason,
          detail={"d0": d0.isoformat(), "protocol": f"{protocol.code} v{protocol.version}", "tasks": len(tasks)})
@@ -156,6 +157,7 @@ def move_d0(session: Session, *, programme: Programme, d0: date, user: User, now
     for suspension in session.scalars(select(Suspension).where(Suspension.programme_id == programme.id)
                                       .order_by(Suspension.start)):
         _shift(tasks, programme, suspension.start, suspension.end, now)
+    fleet_decisions.follow_d0(session, programme=programme)  # issue 8: the ergocycle's reservation follows D0
     session.flush()
     log_change(session, programme, kind="d0_moved", user=user, now=now, reason=reason,
          detail={"from": old.isoformat() if old else None, "to": d0.isoformat(), "moved": moved})

@@ -238,3 +238,31 @@ def test_cli_forecast_prints_the_weeks_and_flags_a_shortage(runner, db, desk):
     assert result.exit_code == 0, result.output
     assert "Très faible charge" in result.output and "MANQUE 1" in result.output
     assert "pénurie" in result.output
+
+
+def test_a_delivered_unit_keeps_its_delivery_date_when_d0_moves(db, desk):
+    programme = make_fleet_programme(db, status=Status.VALIDE)
+    plans.fix_d0(db, programme=programme, d0=D0, user=desk, now=NOW, today=TODAY)
+    _delivered(db, desk, programme, make_unit(db), make_provider(db))
+    held = fleet.programme_reservation(db, programme)
+    start = held.start_on
+    plans.move_d0(db, programme=programme, d0=date(2026, 3, 16), user=desk, now=NOW, today=TODAY,
+                  reason="Patient indisponible")
+    assert held.start_on == start and held.end_on == fleet.plan.need_window(date(2026, 3, 16))[1]
+
+
+def test_only_a_plan_decision_books_and_an_empty_inventory_is_left_alone(db, desk):
+    from rehab.models import CommitteeItem, CommitteeMeeting, Notification
+    from rehab.services import fleet_decisions
+
+    programme = make_fleet_programme(db, status=Status.VALIDE)
+    meeting = CommitteeMeeting(meeting_date=TODAY, location="Salle", created_at=NOW, updated_at=NOW)
+    rupture, plan_item = (CommitteeItem(programme_id=programme.id, kind=k) for k in ("rupture", "plan"))
+    meeting.items.extend([rupture, plan_item])
+    db.add(meeting)
+    db.flush()
+    assert fleet_decisions.on_committee_decision(db, item=plan_item, user=desk, now=NOW) is None
+    assert db.scalar(select(Notification.id)) is None  # no fleet managed here: nothing to say
+    unit = make_unit(db)
+    assert fleet_decisions.on_committee_decision(db, item=rupture, user=desk, now=NOW) is None
+    assert fleet_decisions.on_committee_decision(db, item=plan_item, user=desk, now=NOW).ergocycle_id == unit.id

@@ -7,7 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from rehab.domain.tariffs import SessionFact, TariffError, load_tariffs, parse_tariffs, price_programme, tariff_for
+from rehab.domain.tariffs import (
+    SessionFact,
+    TariffError,
+    check_new_version,
+    derive_tariff,
+    load_tariffs,
+    parse_tariffs,
+    price_programme,
+    tariff_for,
+)
 
 D0 = date(2026, 3, 2)
 
@@ -125,3 +134,43 @@ def test_tariff_file_errors_are_refused_in_french():
     with pytest.raises(TariffError, match="Aucun tarif"):
         parse_tariffs({})
     assert load_tariffs()[0].forfait_for("ssr") is None
+
+
+def test_a_salaried_professionals_session_takes_its_rank_but_earns_nothing():
+    facts = [SessionFact(1, "psychologue", D0, 3, salaried=True),
+             SessionFact(2, "psychologue", D0 + timedelta(days=7), 4)]
+    due, unpaid = price_programme(tariff_for(D0), facts, already_linked=frozenset())
+    assert [(d.session_id, d.amount) for d in due] == [(2, Decimal("45.00"))]
+    assert "Consultation de suivi" in due[0].reason
+    assert unpaid[0].session_id == 1 and "salarié" in unpaid[0].reason
+
+
+def test_a_derived_version_keeps_the_steps_restates_the_caps_and_refuses_bad_amounts():
+    base = tariff_for(D0)
+    amounts = {f.code: [str(s.amount) for s in f.steps] for f in base.forfaits}
+    amounts["paramedical"] = ["60", "30", "30", "30", "30", "30,50"]
+    new = derive_tariff(base, version="2027-01", effective_from=date(2027, 1, 1), lump_sum="2 450,00",
+                        amounts=amounts)
+    paramedical = new.forfait_for("paramedical")
+    assert paramedical.cap == Decimal("210.50") and "(210,50 € au plus)" in paramedical.label
+    assert "plafond du forfait (210,50 €)" in paramedical.beyond and new.lump_sum == Decimal("2450.00")
+    assert new.forfait_for("dieteticien") == base.forfait_for("dieteticien")
+    with pytest.raises(TariffError, match="Montant invalide"):
+        derive_tariff(base, version="x", effective_from=date(2027, 1, 1), lump_sum="-5", amounts=amounts)
+    with pytest.raises(TariffError, match="chaque séance"):
+        derive_tariff(base, version="x", effective_from=date(2027, 1, 1), lump_sum="1",
+                      amounts=dict(amounts, dieteticien=["45"]))
+
+
+def test_a_new_version_must_be_future_and_unique():
+    base = tariff_for(D0)
+    amounts = {f.code: [str(s.amount) for s in f.steps] for f in base.forfaits}
+
+    def new(version: str, on: date):
+        return derive_tariff(base, version=version, effective_from=on, lump_sum="2300", amounts=amounts)
+
+    check_new_version(new("2026-04", date(2026, 4, 1)), load_tariffs(), today=D0)
+    for version, on, message in (("2026-03", D0, "date future"), ("2020-04", date(2026, 4, 1), "existe déjà"),
+                                 ("", date(2026, 4, 1), "Nommez"), ("x", date(2020, 4, 17), "date future")):
+        with pytest.raises(TariffError, match=message):
+            check_new_version(new(version, on), load_tariffs(), today=D0)

@@ -31,12 +31,14 @@ class ProfessionalForm(FlaskForm):
     mssante = StringField("Adresse MSSanté / Medimail", validators=[Optional(), Length(max=254)])
     preferred_channel = SelectField("Canal préféré pour les courriers", choices=choices(CHANNELS.items()))
     notes = TextAreaField("Remarques", validators=[Optional(), Length(max=2000)])
+    salaried = BooleanField("Salarié (ex. psychologue ou tabacologue hospitalier) : ne perçoit pas les forfaits "
+                            "dérogatoires")
     version = HiddenField()
 
     def data_for_service(self) -> dict[str, object]:
         return {name: self[name].data for name in (
             "kind", "name", "first_name", "last_name", "organisation", "rpps", "finess", "address",
-            "postal_code", "city", "department", "phone", "email", "mssante", "preferred_channel", "notes")}
+            "postal_code", "city", "department", "phone", "email", "mssante", "preferred_channel", "notes", "salaried")}
 
 
 class MergeForm(FlaskForm):

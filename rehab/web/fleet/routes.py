@@ -199,4 +199,20 @@ def availability_warning(programme: Programme, candidate: date | str | None) -> 
     return service.availability_warning(Session(), programme, day, today=paris_today())
 
 
+#: The box under the warning that lets the desk fix a D0 although no suitable unit will be free.
+SHORTAGE_CONFIRM = "malgre_penurie"
+
+
+def confirm_fleet_shortage(programme: Programme, d0: date | None) -> None:
+    """For the D0 POST routes, before their service: no D0 is promised while no suitable ergocycle will be
+    free, unless the desk ticked the box under the warning (a ServiceError: the route answers 409 and keeps
+    what was typed)."""
+    if d0 is None or request.form.get(SHORTAGE_CONFIRM):
+        return
+    warning = service.availability_warning(Session(), programme, d0, today=paris_today())
+    if warning:
+        raise ServiceError(f"{warning} Cochez « Fixer ce J0 malgré le manque d'ergocycle » pour le promettre "
+                           "quand même.")
+
+
 from rehab.web.fleet import order_routes  # noqa: E402, F401 — registers the programme and order routes on `bp`

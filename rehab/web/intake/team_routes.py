@@ -19,6 +19,7 @@ from rehab.services import care_team, documents
 from rehab.services import consent as consent_service
 from rehab.services.errors import ServiceError
 from rehab.web.common import client_ip, now, programme_or_404, roles_required, user
+from rehab.web.fleet.routes import confirm_fleet_shortage
 from rehab.web.forms import choices, paris_today
 from rehab.web.intake.forms import AnswerForm, D0Form, MemberForm
 from rehab.web.intake.routes import _fail, bp, render_step
@@ -50,6 +51,7 @@ def fix_d0(programme_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _d0(programme, form, 400)
     try:
+        confirm_fleet_shortage(programme, form.d0.data)  # issue 8: warn before a D0 without ergocycle
         tasks = consent_service.fix_start(Session(), programme=programme, d0=form.d0.data, user=user(), now=now(),
                                           today=paris_today(), ip=client_ip())
     except ServiceError as exc:

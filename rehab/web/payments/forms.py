@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from rehab.web.forms import FrenchDateField
@@ -22,3 +22,21 @@ class PayForm(FlaskForm):
 class CancelForm(FlaskForm):
     reason = TextAreaField("Motif de l'annulation", validators=[
         InputRequired("Indiquez le motif de l'annulation."), Length(max=1000, message="1000 caractères au plus.")])
+
+
+class TariffForm(FlaskForm):
+    """A new tariff version. The amounts per step are read by name (``montant-<forfait>-<n>``) because the
+    forfaits and their steps come from the latest version, not from code."""
+
+    version = StringField("Nom de la version", validators=[
+        InputRequired("Nommez la version, ex. « 2027-01 »."), Length(max=20, message="20 caractères au plus.")])
+    effective_from = FrenchDateField("En vigueur à partir du", validators=[
+        InputRequired("Indiquez la date d'effet.")])
+    lump_sum = StringField("Forfait par patient (€)", validators=[InputRequired("Indiquez le forfait par patient.")])
+    note = TextAreaField("Motif / référence (avenant, arrêté…)", validators=[
+        Length(max=1000, message="1000 caractères au plus.")])
+
+
+class WithdrawForm(FlaskForm):
+    tariff_id = StringField()
+    confirm = BooleanField("Je confirme le retrait de cette version (elle n'a encore servi à aucun paiement)")

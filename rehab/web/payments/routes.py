@@ -192,4 +192,5 @@ def programme_cost(programme_id: int) -> ResponseReturnValue:
                  detail={"path": request.path})
     Session.commit()
     return render_template("payments/programme.html", cost=service.programme_cost(Session(), programme))
-from rehab.web.payments import document_routes  # noqa: E402, F401 — registers the statement and export routes
+# Registers the statement and export routes, and the tariff screen, on `bp`.
+from rehab.web.payments import document_routes, tariff_routes  # noqa: E402, F401

@@ -18,6 +18,7 @@ from rehab.models import PlanEvent, Programme, Suspension, Task
 from rehab.services import access, plans
 from rehab.services.errors import ServiceError
 from rehab.web.common import now, programme_or_404, roles_required, user
+from rehab.web.fleet.routes import confirm_fleet_shortage
 from rehab.web.programmes import timeline
 from rehab.web.programmes.forms import EventForm, FixD0Form, RescheduleForm, SuspensionForm
 from rehab.web.programmes.routes import bp, render_show
@@ -79,6 +80,7 @@ def fix_d0(programme_id: int) -> ResponseReturnValue:
             programme.smoker, programme.psychology_support = form.smoker.data, form.psychology_support.data
             programme.paramedical_in_team = form.paramedical_in_team.data
         assert form.d0.data is not None  # noqa: S101 — InputRequired
+        confirm_fleet_shortage(programme, form.d0.data)  # issue 8: warn before a D0 without ergocycle
         plans.fix_d0(Session(), programme=programme, d0=form.d0.data, user=user(), now=now(),
                      today=local_date(now()), reason=form.reason.data or "")
 
