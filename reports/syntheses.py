@@ -1,4 +1,6 @@
-"""The four synthesis letters (initiale, mi-programme, finale, à 12 mois) sent to the care team.
+"""The four synthesis letters (initiale, mi-programme, finale, à 12 mois) sent to the care team, and the two
+other programme letters that share their workflow and dispatch: the closing letter of an interrupted
+programme and the initial letter that tells each professional of the care team what the programme expects.
 
 One renderer draws them all from a frozen `SynthesisContext`; each kind shows the blocks that make sense at
 its moment (the initial synthesis has no « after » figures, the final one has all of them). The context
@@ -14,17 +16,40 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from reports.base import PdfDocument
 from reports.charts import weekly_volume_chart
 from reports.context import Letterhead
 from reports.fr import NNBSP, long_date, number, short_date
+from reports.letter_blocks import (
+    FollowUpEntry,
+    HospitalisationEntry,
+    InterruptionInfo,
+    RoleExpectation,
+    expectations_block,
+    follow_up_block,
+    grid,
+    hospitalisations_block,
+    interruption_block,
+    programme_block,
+)
 from reports.text import para, paragraphs
 
-KINDS = ("initiale", "mi_programme", "finale", "douze_mois")
+KINDS = ("initiale", "mi_programme", "finale", "douze_mois")  # the four syntheses
+ALL_KINDS = (*KINDS, "interruption", "initial_pros")
 KIND_LABELS = {"initiale": "Synthèse initiale", "mi_programme": "Synthèse mi-programme",
-               "finale": "Synthèse finale", "douze_mois": "Synthèse à 12 mois"}
+               "finale": "Synthèse finale", "douze_mois": "Synthèse à 12 mois",
+               "interruption": "Courrier de fin de programme (interruption)",
+               "initial_pros": "Courrier initial aux professionnels de l'équipe de soins"}
+#: How a sentence names each document (« veuillez trouver ci-joint … »).
+KIND_NAMES = {"initiale": "la synthèse initiale", "mi_programme": "la synthèse mi-programme",
+              "finale": "la synthèse finale", "douze_mois": "la synthèse à 12 mois",
+              "interruption": "le courrier de fin de programme (interruption)",
+              "initial_pros": "le courrier de présentation du programme"}
+#: Letters the assistante issues without the médecin directeur's validation (cahier des charges: « envois
+#: courriers initiaux soignants », a desk task).
+ISSUED_KINDS = frozenset({"initial_pros"})
 #: Free-text sections written by the référent, per kind: (key, printed title).
 SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "initiale": (("bilan", "Bilan éducatif partagé"), ("supports", "Accompagnements proposés"),
@@ -35,14 +60,22 @@ SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
                ("commentaire", "Commentaire du référent")),
     "douze_mois": (("suivi", "Accompagnement à distance"), ("maintien", "Maintien de l'activité physique"),
                    ("commentaire", "Commentaire du référent")),
+    "interruption": (("bilan", "Bilan du programme réalisé"), ("suite", "Suite de la prise en charge proposée"),
+                     ("commentaire", "Commentaire du référent")),
+    "initial_pros": (),
 }
 #: Blocks printed per kind.
 BLOCKS: dict[str, frozenset[str]] = {
     "initiale": frozenset({"objectives", "crq", "endurance"}),
     "mi_programme": frozenset({"objectives", "sessions", "chart", "events"}),
     "finale": frozenset({"objectives", "crq", "endurance", "sessions", "chart", "events", "orientation"}),
-    "douze_mois": frozenset({"objectives", "crq", "endurance", "sessions", "events", "orientation"}),
+    "douze_mois": frozenset({"objectives", "crq", "endurance", "sessions", "events", "orientation", "follow_up",
+                             "hospitalisations"}),
+    "interruption": frozenset({"interruption", "objectives", "endurance", "sessions", "events"}),
+    "initial_pros": frozenset({"programme", "expectations"}),
 }
+BLOCK_ORDER = ("programme", "interruption", "objectives", "crq", "endurance", "sessions", "chart", "events",
+               "follow_up", "hospitalisations", "orientation", "expectations")
 MCID = 0.5
 
 
@@ -95,6 +128,11 @@ class SynthesisContext:
     replaces_version: int | None = None
     validated_by: str | None = None
     validated_on: date | None = None
+    follow_up_calls: tuple[FollowUpEntry, ...] = ()
+    hospitalisations: tuple[HospitalisationEntry, ...] = ()
+    interruption: InterruptionInfo | None = None
+    expectations: tuple[RoleExpectation, ...] = ()
+    referent_contact: str = ""
 
 
 # ------------------------------------------------------------------------------------------- JSON snapshot
@@ -125,6 +163,12 @@ def context_from_json(data: dict[str, Any]) -> SynthesisContext:
     d["events"] = tuple(EventEntry(**{**e, "day": _day(e["day"])}) for e in d.get("events", ()))
     d["weekly_volume"] = tuple((int(w), m) for w, m in d.get("weekly_volume", ()))
     d["sections"] = tuple((k, t) for k, t in d.get("sections", ()))
+    d["follow_up_calls"] = tuple(FollowUpEntry(**{**c, "day": _day(c["day"])}) for c in d.get("follow_up_calls", ()))
+    d["hospitalisations"] = tuple(HospitalisationEntry(**h) for h in d.get("hospitalisations", ()))
+    stop = d.get("interruption")
+    d["interruption"] = InterruptionInfo(**{**stop, "day": _day(stop["day"])}) if stop else None
+    d["expectations"] = tuple(RoleExpectation(**{**e, "expected": tuple(e["expected"])})
+                              for e in d.get("expectations", ()))
     for key in ("patient_birth_date", "written_on", "d0", "validated_on"):
         d[key] = _day(d.get(key))
     return SynthesisContext(**d)
@@ -143,7 +187,7 @@ class SynthesisLetter(PdfDocument):
     TITLE = "Synthèse"
 
     def __init__(self, ctx: SynthesisContext) -> None:
-        if ctx.kind not in KINDS:
+        if ctx.kind not in ALL_KINDS:
             raise ValueError(f"Type de synthèse inconnu : {ctx.kind}")
         super().__init__(ctx.letterhead)
         self.ctx = ctx
@@ -155,9 +199,7 @@ class SynthesisLetter(PdfDocument):
     def _story(self) -> list[Flowable]:
         story = self._head()
         story += self._team()
-        if "objectives" in self.blocks:
-            story += self._text_block("Objectifs du projet de soins", self.ctx.objectives)
-        for name in ("crq", "endurance", "sessions", "chart", "events", "orientation"):
+        for name in BLOCK_ORDER:
             if name in self.blocks:
                 story += getattr(self, f"_{name}")()
         story += self._free_texts()
@@ -183,6 +225,24 @@ class SynthesisLetter(PdfDocument):
         rows = [[para(t.role_label, self.styles["cell_bold"]), para(t.name, self.styles["cell"])]
                 for t in self.ctx.care_team]
         return [self.heading("Équipe de soins"), self._grid(rows, (0.4, 0.6))]
+
+    def _objectives(self) -> list[Flowable]:
+        return self._text_block("Objectifs du projet de soins", self.ctx.objectives)
+
+    def _follow_up(self) -> list[Flowable]:
+        return follow_up_block(self, self.ctx.follow_up_calls)
+
+    def _hospitalisations(self) -> list[Flowable]:
+        return hospitalisations_block(self, self.ctx.hospitalisations)
+
+    def _interruption(self) -> list[Flowable]:
+        return interruption_block(self, self.ctx.interruption)
+
+    def _programme(self) -> list[Flowable]:
+        return programme_block(self, self.ctx.d0, self.ctx.referent_name, self.ctx.referent_contact)
+
+    def _expectations(self) -> list[Flowable]:
+        return expectations_block(self, self.ctx.expectations)
 
     def _text_block(self, title: str, text: str) -> list[Flowable]:
         body = paragraphs(text, self.styles["body"]) or [para("Non renseigné.", self.styles["body"])]
@@ -213,7 +273,7 @@ class SynthesisLetter(PdfDocument):
     def _endurance(self) -> list[Flowable]:
         ctx, s = self.ctx, self.styles
         lines = [f"Avant{NNBSP}: {seconds_label(ctx.endurance_before_s)}"]
-        if ctx.kind != "initiale":
+        if ctx.kind != "initiale" and (ctx.kind != "interruption" or ctx.endurance_after_s is not None):
             lines.append(f"Après{NNBSP}: {seconds_label(ctx.endurance_after_s)}")
             if ctx.endurance_before_s and ctx.endurance_after_s is not None:
                 diff = ctx.endurance_after_s - ctx.endurance_before_s
@@ -259,6 +319,11 @@ class SynthesisLetter(PdfDocument):
 
     def _signature(self) -> list[Flowable]:
         ctx = self.ctx
+        if ctx.kind in ISSUED_KINDS:
+            who = f"{ctx.validated_by}, pour la cellule de coordination" if ctx.validated_by else (
+                "La cellule de coordination")
+            return [KeepTogether([Spacer(1, 5 * mm), para(who, self.styles["right"]),
+                                  para(ctx.letterhead.name, self.styles["right"])])]
         if ctx.validated_by and ctx.validated_on:
             line = f"Validé par {ctx.validated_by}, médecin directeur, le {long_date(ctx.validated_on)}"
         else:
@@ -267,12 +332,7 @@ class SynthesisLetter(PdfDocument):
                               para(ctx.letterhead.name, self.styles["right"])])]
 
     def _grid(self, rows: list[list[Any]], widths: tuple[float, ...], *, header: bool = False) -> Table:
-        table = Table(rows, colWidths=[self.frame_width * w for w in widths], splitByRow=True,
-                      repeatRows=1 if header else 0)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, "#aaaaaa"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        if header:
-            table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), "#f2f4f7")]))
-        return table
+        return grid(self, rows, widths, header=header)
 
 
 def render_synthesis(ctx: SynthesisContext) -> bytes:
@@ -295,20 +355,21 @@ class CoverLetter(PdfDocument):
 
     def _story(self) -> list[Flowable]:
         ctx, s = self.ctx, self.styles
-        label = KIND_LABELS[ctx.kind].lower()
+        label = KIND_NAMES[ctx.kind]
         day = ctx.validated_on or ctx.written_on
         start = f", débuté le {long_date(ctx.d0)}" if ctx.d0 else ""
         if self.to_patient:
             opening = "Madame, Monsieur,"
-            body = (f"Veuillez trouver ci-joint la {label} de votre programme de réhabilitation respiratoire à "
+            body = (f"Veuillez trouver ci-joint {label} de votre programme de réhabilitation respiratoire à "
                     f"domicile{start}. Votre référent reste à votre disposition pour en parler avec vous.")
         else:
             opening = "Chère consœur, cher confrère,"
-            body = (f"Veuillez trouver ci-joint la {label} de votre patient(e) {ctx.patient_name}, né(e) le "
+            body = (f"Veuillez trouver ci-joint {label} de votre patient(e) {ctx.patient_name}, né(e) le "
                     f"{short_date(ctx.patient_birth_date)}, suivi(e) dans le programme de réhabilitation "
                     f"respiratoire à domicile n° {ctx.programme_number}{start}.")
-        validated = (f" Elle a été validée par {ctx.validated_by}, médecin directeur, le {long_date(day)}."
-                     if ctx.validated_by else "")
+        done = "Elle a été validée" if label.startswith("la ") else "Il a été validé"
+        validated = (f" {done} par {ctx.validated_by}, médecin directeur, le {long_date(day)}."
+                     if ctx.validated_by and ctx.kind not in ISSUED_KINDS else "")
         return [para(f"À l'attention de {self.recipient}", s["h2"]),
                 para(f"Le {long_date(day)}", s["right"]),
                 para(f"Objet{NNBSP}: {KIND_LABELS[ctx.kind]} — programme n° {ctx.programme_number}", s["h2"]),

@@ -20,13 +20,31 @@ from rehab.models.programme import Programme
 from rehab.models.user import User
 
 LETTER_KINDS = {"initiale": "Synthèse initiale", "mi_programme": "Synthèse mi-programme",
-                "finale": "Synthèse finale", "douze_mois": "Synthèse à 12 mois"}
-#: The plan's letter code (protocol TOML) of each kind: tasks are `<code>_draft/_review/_validation/_dispatch`.
-TASK_PREFIX = {"initiale": "synthese_initiale", "mi_programme": "synthese_mi_programme",
-               "finale": "synthese_finale", "douze_mois": "synthese_12_mois"}
+                "finale": "Synthèse finale", "douze_mois": "Synthèse à 12 mois",
+                "interruption": "Courrier de fin de programme (interruption)",
+                "initial_pros": "Courriers initiaux aux professionnels"}
+#: The four syntheses: drafted, reviewed by the coordinateur, validated by the médecin directeur.
+SYNTHESIS_KINDS = ("initiale", "mi_programme", "finale", "douze_mois")
+#: Drafted by the référent and validated by the médecin directeur, the coordinateur's review being optional
+#: (the protocol plans no review task for it).
+DIRECT_VALIDATION_KINDS = frozenset({"interruption"})
+#: Issued and dispatched by the assistante without medical validation (a desk task in the cahier des charges).
+ISSUED_KINDS = frozenset({"initial_pros"})
+#: The plan's task of each step of each kind (protocol TOML); a step without a task closes nothing.
+TASK_CODES: dict[str, dict[str, str]] = {
+    **{kind: {step: f"{prefix}_{step}" for step in ("draft", "review", "validation", "dispatch")}
+       for kind, prefix in (("initiale", "synthese_initiale"), ("mi_programme", "synthese_mi_programme"),
+                            ("finale", "synthese_finale"), ("douze_mois", "synthese_12_mois"))},
+    "interruption": {step: f"interruption_letter_{step}" for step in ("draft", "validation", "dispatch")},
+    "initial_pros": {"dispatch": "care_team_initial_letters"},
+}
+#: The protocol's `letter` code of a task → the kind of letter it leads to.
+KIND_OF_TASK_LETTER = {"synthese_initiale": "initiale", "synthese_mi_programme": "mi_programme",
+                       "synthese_finale": "finale", "synthese_12_mois": "douze_mois",
+                       "courrier_interruption": "interruption", "courrier_initial_professionnels": "initial_pros"}
 VERSION_STATES = {"draft": "Brouillon", "submitted": "Soumise", "reviewed": "Relue", "validated": "Validée",
-                  "dispatched": "Envoyée"}
-FROZEN_STATES = frozenset({"validated", "dispatched"})
+                  "issued": "Établie", "dispatched": "Envoyée"}
+FROZEN_STATES = frozenset({"validated", "issued", "dispatched"})
 CHANNELS = {"mssante": "MSSanté / Medimail", "post": "Courrier postal", "email": "Courriel"}
 DISPATCH_STATES = {"pending": "À envoyer", "sent": "Envoyé", "failed": "Échec"}
 

@@ -1,7 +1,8 @@
 """Gathers what a synthesis prints from the forms, into a frozen `SynthesisContext`.
 
 Everything comes from what was recorded (visits, calls, CRQ, endurance tests, committee care project, care
-team, intercurrent events, protocol parameters): the référent only writes the free-text sections. The
+team, intercurrent events, remote follow-up calls, hospitalisation counts, the interruption decision,
+protocol parameters and tariffs): the référent only writes the free-text sections. The
 context is computed when the draft is previewed and frozen (as JSON) when the médecin directeur validates.
 """
 
@@ -13,24 +14,33 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rehab.domain.clock import local_date
 from rehab.domain.outcomes import CRQ_DOMAIN_LABELS
+from rehab.domain.programme_states import Status
 from rehab.models import (
     CareTeamMember,
     CommitteeItem,
     CrqAdministration,
     EnduranceTest,
+    FollowUpCallRecord,
+    HospitalisationCount,
     IntercurrentEvent,
     Programme,
+    ProgrammeTransition,
     VisitRecord,
     WeeklyCallRecord,
 )
 from rehab.models.care_team import TEAM_ROLES
-from rehab.services.home_form_specs import NATURES, ORIENTATIONS
+from rehab.services.home_form_specs import ADHERENCE, NATURES, ORIENTATIONS
+from rehab.services.letter_expectations import expectations
 from rehab.services.plans import protocol_of
+from rehab.services.tariffs import all_tariffs
 from reports.context import Letterhead
+from reports.letter_blocks import FollowUpEntry, HospitalisationEntry, InterruptionInfo
 from reports.syntheses import CrqRow, EventEntry, SynthesisContext, TeamEntry
 
 DECISIONS = {"continue": "Poursuite du programme", "suspend": "Suspension", "interrupt": "Interruption"}
+CALL_CHANNELS = {"phone": "Téléphone", "video": "Visioconférence"}
 
 
 def care_team(session: Session, programme: Programme) -> list[CareTeamMember]:
@@ -121,6 +131,64 @@ def _closing(session: Session, programme: Programme) -> tuple[str, str]:
     return orientation, project
 
 
+def _follow_ups(session: Session, programme: Programme) -> tuple[FollowUpEntry, ...]:
+    """The remote follow-up calls (E + 1 … 9 months), in date order."""
+    adherence = dict(ADHERENCE)
+    rows = session.scalars(select(FollowUpCallRecord).where(FollowUpCallRecord.programme_id == programme.id)
+                           .order_by(FollowUpCallRecord.called_on, FollowUpCallRecord.id))
+    return tuple(FollowUpEntry(
+        day=r.called_on, channel=CALL_CHANNELS.get(r.channel, r.channel), sessions_per_week=r.sessions_per_week,
+        project_per_week=r.project_per_week, hospitalisations=r.hospitalisations, hospital_days=r.hospital_days,
+        adherence=adherence.get(r.adherence or "", r.adherence or ""),
+        rupture=(f"Confirmée le {local_date(r.rupture_confirmed_at):%d/%m/%Y}" if r.rupture_confirmed_at
+                 else "Proposée" if r.rupture_proposed else "")) for r in rows)
+
+
+def _hospitalisations(session: Session, programme: Programme) -> tuple[HospitalisationEntry, ...]:
+    rows = session.scalars(select(HospitalisationCount).where(HospitalisationCount.programme_id == programme.id)
+                           .order_by(HospitalisationCount.period))
+    return tuple(HospitalisationEntry(r.period, r.stays, r.days, r.source) for r in rows)
+
+
+def _interruption(session: Session, programme: Programme) -> InterruptionInfo | None:
+    """The last move to « interrompu »: when, why (or the médecin's decision on the event), by whom."""
+    row = session.scalar(select(ProgrammeTransition).where(
+        ProgrammeTransition.programme_id == programme.id, ProgrammeTransition.to_status == Status.INTERROMPU.value)
+        .order_by(ProgrammeTransition.at.desc(), ProgrammeTransition.id.desc()).limit(1))
+    if row is None:
+        return None
+    reason = row.reason or ""
+    if not reason:
+        event = session.scalar(select(IntercurrentEvent).where(IntercurrentEvent.programme_id == programme.id,
+                                                               IntercurrentEvent.decision == "interrupt")
+                               .order_by(IntercurrentEvent.id.desc()).limit(1))
+        reason = (event.decision_reason or "") if event else ""
+    return InterruptionInfo(day=local_date(row.at), reason=reason, decided_by=row.user.full_name if row.user else "")
+
+
+def _contact(programme: Programme, head: Letterhead) -> str:
+    """How a professional reaches the référent: through the coordination (phone), or the référent's e-mail."""
+    parts = []
+    if head.phone:
+        parts.append(f"cellule de coordination au {head.phone} (du lundi au vendredi, 9 h – 19 h)")
+    if programme.referent is not None and programme.referent.email:
+        parts.append(f"courriel {programme.referent.email}")
+    return ("Joignable par la " + " ou par ".join(parts) + ".") if parts else ""
+
+
+def _kind_extras(session: Session, programme: Programme, kind: str, head: Letterhead) -> dict[str, Any]:
+    """The blocks only some letters print (queried only for them)."""
+    if kind == "douze_mois":
+        return {"follow_up_calls": _follow_ups(session, programme),
+                "hospitalisations": _hospitalisations(session, programme)}
+    if kind == "interruption":
+        return {"interruption": _interruption(session, programme)}
+    if kind == "initial_pros":
+        return {"expectations": expectations(care_team(session, programme), programme.d0, all_tariffs(session)),
+                "referent_contact": _contact(programme, head)}
+    return {}
+
+
 def build_context(session: Session, *, programme: Programme, kind: str, head: Letterhead, today: date,
                   sections: dict[str, Any], version_number: int = 1, replaces_version: int | None = None,
                   ) -> SynthesisContext:
@@ -139,4 +207,5 @@ def build_context(session: Session, *, programme: Programme, kind: str, head: Le
         sessions_done=done, sessions_target=f"{params.total_sessions_min} à {params.total_sessions_max}",
         weekly_volume=weekly, events=_events(session, programme), orientation=orientation,
         maintenance_project=project, sections=tuple((k, str(v)) for k, v in sorted(sections.items()) if v),
-        version_number=version_number, replaces_version=replaces_version)
+        version_number=version_number, replaces_version=replaces_version,
+        **_kind_extras(session, programme, kind, head))

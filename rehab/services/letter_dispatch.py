@@ -1,8 +1,11 @@
 """Dispatch of a validated synthesis to each recipient, on the recipient's channel.
 
-Recipients are the care team's professionals (not having refused) and, for the final and 12-month syntheses,
-the patient. A professional with an MSSanté/Medimail address receives a secure e-mail (SMTP through
-`mailer`), anyone else gets a letter by post (a print batch: address sheet then letter, per recipient). One
+Recipients are the care team's professionals (not having refused) and, for the final and 12-month syntheses
+and the closing letter of an interruption, the patient. A professional who prefers MSSanté/Medimail AND has
+such an address receives a secure e-mail (SMTP through `mailer`); anyone else — the patient included, whose
+record holds no secure address — gets a letter by post (a print batch: address sheet then letter, per
+recipient). A postal recipient without a complete address (street, postcode, town) is left out of the batch
+and reported, never printed on an empty address sheet. One
 row per version × recipient × channel logs every attempt: a retry updates that row, and a row already sent is
 never sent again — the message also carries a deterministic Message-ID so a receiving server can spot a
 duplicate after a crash. Subjects carry the programme number, never the patient's name.
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,24 +26,43 @@ from sqlalchemy.orm import Session
 
 from rehab.domain.roles import Role
 from rehab.models import User
-from rehab.models.letters import LETTER_KINDS, LetterDispatch, LetterVersion
+from rehab.models.letters import ISSUED_KINDS, LETTER_KINDS, LetterDispatch, LetterVersion
 from rehab.services import audit, mailer
 from rehab.services.errors import ServiceError
 from rehab.services.letter_context import care_team
 from rehab.services.letters import complete_task, frozen_pdf
 from reports.context import Addressee, EnvelopeSheet, Letterhead
 from reports.envelope import render_address_sheets
-from reports.syntheses import context_from_json, render_cover_letter
+from reports.syntheses import KIND_NAMES, context_from_json, render_cover_letter
 
-PATIENT_KINDS = frozenset({"finale", "douze_mois"})
+PATIENT_KINDS = frozenset({"finale", "douze_mois", "interruption"})
 ELECTRONIC = frozenset({"mssante", "email"})
+SENDABLE_STATES = frozenset({"validated", "issued", "dispatched"})
+NO_ADDRESS = ("Adresse postale incomplète (rue, code postal et ville) : complétez-la, le courrier n'est pas "
+              "imprimé d'ici là.")
+
+
+@dataclass(frozen=True)
+class PrintBatch:
+    """The postal batch and the recipients left out for want of a usable address (to tell the assistante)."""
+
+    pdf: bytes
+    printed: int
+    missing: tuple[str, ...]
 
 
 def _require(user: User, version: LetterVersion) -> None:
     if not user.has_role(Role.ASSISTANTE):
-        raise ServiceError("L'envoi des synthèses est fait par l'assistante de coordination.")
-    if version.state not in ("validated", "dispatched"):
+        raise ServiceError("L'envoi des courriers est fait par l'assistante de coordination.")
+    if version.state not in SENDABLE_STATES:
         raise ServiceError("Seule une synthèse validée par le médecin directeur peut être envoyée.")
+
+
+def postal_address(organisation: str | None, street: str | None, postcode: str | None, town: str | None) -> str:
+    """The address lines, or "" when La Poste could not deliver them (no street, postcode or town)."""
+    if not (street and street.strip() and postcode and postcode.strip() and town and town.strip()):
+        return ""
+    return "\n".join(x.strip() for x in (organisation, street, f"{postcode.strip()} {town.strip()}") if x and x.strip())
 
 
 def _wanted(session: Session, version: LetterVersion) -> list[dict[str, Any]]:
@@ -48,30 +71,45 @@ def _wanted(session: Session, version: LetterVersion) -> list[dict[str, Any]]:
     wanted = []
     for member in care_team(session, programme):
         pro = member.professional
-        postal = "\n".join(x for x in (pro.organisation, pro.address,
-                                       " ".join(filter(None, (pro.postal_code, pro.city)))) if x)
-        channel, address = ("mssante", pro.mssante) if pro.mssante else ("post", postal)
+        secure = pro.preferred_channel == "mssante" and bool(pro.mssante and pro.mssante.strip())
+        channel, address = ("mssante", (pro.mssante or "").strip()) if secure else (
+            "post", postal_address(pro.organisation, pro.address, pro.postal_code, pro.city))
         wanted.append({"recipient_key": f"pro:{pro.id}", "recipient_name": pro.name, "channel": channel,
                        "address": address, "professional_id": pro.id})
     if version.letter.kind in PATIENT_KINDS:
         patient = programme.patient
-        postal = "\n".join(x for x in (patient.adresse, " ".join(filter(None, (patient.code_postal,
-                                                                                patient.ville)))) if x)
         wanted.append({"recipient_key": "patient", "recipient_name": patient.display_name, "channel": "post",
-                       "address": postal, "professional_id": None})
+                       "address": postal_address(None, patient.adresse, patient.code_postal, patient.ville),
+                       "professional_id": None})
     return wanted
 
 
 def prepare(session: Session, *, version: LetterVersion) -> list[LetterDispatch]:
-    """The dispatch rows of this version, created once per recipient × channel (idempotent)."""
-    existing = {(d.recipient_key, d.channel): d for d in version.dispatches}
+    """The dispatch rows of this version, one per recipient (idempotent). A row not yet sent follows the
+    directory (channel, address), so that fixing an address or a preference is enough; a sent row never
+    changes, and a recipient already served is never given a second row."""
+    by_recipient: dict[str, list[LetterDispatch]] = {}
+    for d in version.dispatches:
+        by_recipient.setdefault(d.recipient_key, []).append(d)
     for row in _wanted(session, version):
-        if (row["recipient_key"], row["channel"]) not in existing:
+        rows = by_recipient.get(row["recipient_key"], [])
+        if any(d.status == "sent" for d in rows):
+            continue
+        if rows:
+            dispatch = next((d for d in rows if d.channel == row["channel"]), rows[0])
+            dispatch.channel, dispatch.address = row["channel"], row["address"]
+            dispatch.recipient_name = row["recipient_name"]
+        else:
             dispatch = LetterDispatch(version_id=version.id, status="pending", attempts=0, **row)
             version.dispatches.append(dispatch)
-            existing[(row["recipient_key"], row["channel"])] = dispatch
+            by_recipient[row["recipient_key"]] = [dispatch]
     session.flush()
     return list(version.dispatches)
+
+
+def missing_addresses(rows: list[LetterDispatch]) -> list[LetterDispatch]:
+    """Postal rows still to send that have no usable address (the dispatch page warns about them)."""
+    return [d for d in rows if d.channel == "post" and d.status != "sent" and not (d.address or "").strip()]
 
 
 def subject(version: LetterVersion) -> str:
@@ -93,7 +131,7 @@ def send_one(session: Session, *, dispatch: LetterDispatch, config: Mapping[str,
     try:
         mailer.send(config, to=dispatch.address or "", subject=subject(version),
                     body=_body(version), message_id=f"<letter-{version.id}-{dispatch.id}@rehab-domicile>",
-                    attachments=[mailer.Attachment(f"synthese-{version.letter.kind}-v{version.number}.pdf", data)],
+                    attachments=[mailer.Attachment(f"courrier-{version.letter.kind}-v{version.number}.pdf", data)],
                     outbox=Path(root) / "outbox")
     except mailer.MailError as exc:
         dispatch.status, dispatch.last_error = "failed", str(exc)[:1000]
@@ -105,9 +143,11 @@ def send_one(session: Session, *, dispatch: LetterDispatch, config: Mapping[str,
 
 
 def _body(version: LetterVersion) -> str:
-    return (f"Bonjour,\n\nVeuillez trouver ci-joint la {LETTER_KINDS[version.letter.kind].lower()} du programme "
-            f"n° {version.letter.programme_id} de réhabilitation respiratoire à domicile, validée par le "
-            "médecin directeur.\n\nLa cellule de coordination\n")
+    kind = version.letter.kind
+    validated = "" if kind in ISSUED_KINDS else ", validé par le médecin directeur"
+    return (f"Bonjour,\n\nVeuillez trouver ci-joint {KIND_NAMES[kind]} du programme "
+            f"n° {version.letter.programme_id} de réhabilitation respiratoire à domicile{validated}."
+            "\n\nLa cellule de coordination\n")
 
 
 def send_electronic(session: Session, *, version: LetterVersion, config: Mapping[str, Any], root: str,
@@ -123,10 +163,16 @@ def send_electronic(session: Session, *, version: LetterVersion, config: Mapping
 
 
 def print_batch(session: Session, *, version: LetterVersion, head: Letterhead, root: str, user: User,
-                now: datetime) -> bytes:
-    """The postal batch: per post recipient not yet printed, an address sheet, a cover letter, the synthesis."""
+                now: datetime) -> PrintBatch:
+    """The postal batch: per post recipient not yet printed, an address sheet, a cover letter, the letter.
+    Recipients without a usable address stay « à envoyer » and are named in the result."""
     _require(user, version)
-    rows = [d for d in prepare(session, version=version) if d.channel == "post" and d.status != "sent"]
+    prepared = prepare(session, version=version)
+    missing = missing_addresses(prepared)
+    rows = [d for d in prepared if d.channel == "post" and d.status != "sent" and d not in missing]
+    if not rows and missing:
+        raise ServiceError("Aucun courrier imprimable : adresse postale incomplète pour "
+                           f"{', '.join(d.recipient_name for d in missing)}. Complétez-la puis recommencez.")
     if not rows:
         raise ServiceError("Aucun courrier postal à imprimer pour cette synthèse.")
     letter = PdfReader(io.BytesIO(frozen_pdf(root, version)))
@@ -149,7 +195,7 @@ def print_batch(session: Session, *, version: LetterVersion, head: Letterhead, r
     _maybe_done(session, version, user=user, now=now)
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return PrintBatch(pdf=out.getvalue(), printed=len(rows), missing=tuple(d.recipient_name for d in missing))
 
 
 def _log(session: Session, version: LetterVersion, dispatch: LetterDispatch, *, user: User,
@@ -162,7 +208,7 @@ def _log(session: Session, version: LetterVersion, dispatch: LetterDispatch, *, 
 
 def _maybe_done(session: Session, version: LetterVersion, *, user: User, now: datetime) -> None:
     """Every recipient served: the version is dispatched and the plan's dispatch task closed."""
-    if version.state == "validated" and version.dispatches and all(
+    if version.state in ("validated", "issued") and version.dispatches and all(
             d.status == "sent" for d in version.dispatches):
         version.state = version.letter.state = "dispatched"
         session.flush()

@@ -16,12 +16,21 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from rehab.domain.programme_states import Status
 from rehab.domain.roles import Role
 from rehab.models import Programme, Task, User
-from rehab.models.letters import LETTER_KINDS, TASK_PREFIX, Letter, LetterReview, LetterVersion
+from rehab.models.letters import (
+    DIRECT_VALIDATION_KINDS,
+    ISSUED_KINDS,
+    LETTER_KINDS,
+    TASK_CODES,
+    Letter,
+    LetterReview,
+    LetterVersion,
+)
 from rehab.models.plan import OPEN_STATE
 from rehab.services import access, audit, plans
 from rehab.services.errors import ServiceError, StaleEditError
@@ -43,8 +52,10 @@ def _audit(session: Session, version: LetterVersion, *, user: User, now: datetim
 
 def complete_task(session: Session, *, programme: Programme, kind: str, step: str, user: User,
                   now: datetime) -> None:
-    """Marks the plan's open `synthese_<kind>_<step>` task done (absent before D0: nothing to do)."""
-    code = f"{TASK_PREFIX[kind]}_{step}"
+    """Marks the plan's open task of this step done (`TASK_CODES`; absent before D0: nothing to do)."""
+    code = TASK_CODES.get(kind, {}).get(step)
+    if code is None:
+        return
     task = session.scalar(select(Task).where(Task.programme_id == programme.id, Task.code == code,
                                              Task.state == OPEN_STATE).order_by(Task.batch.desc()).limit(1))
     if task is not None:
@@ -55,24 +66,42 @@ def start(session: Session, *, programme: Programme, kind: str, user: User, now:
     """The letter's open version, created (version 1, or a new version replacing a frozen one) when needed."""
     if kind not in LETTER_KINDS:
         raise ServiceError("Type de synthèse inconnu.")
+    if kind in ISSUED_KINDS:
+        raise ServiceError("Les courriers initiaux aux professionnels sont établis par l'assistante de "
+                           "coordination.")
     if not user.has_role(Role.REFERENT, Role.COORDINATEUR):
         raise ServiceError("Seuls le référent et le coordinateur rédigent une synthèse.")
+    if kind in DIRECT_VALIDATION_KINDS and programme.status != Status.INTERROMPU.value:
+        raise ServiceError("Le courrier de fin de programme se rédige une fois le programme interrompu par le "
+                           "médecin directeur.")
+    letter = _letter(session, programme, kind, now=now)
+    current = letter.current
+    if current is not None and not current.frozen:
+        return current
+    version = _new_version(letter, user=user, now=now)
+    session.flush()
+    _audit(session, version, user=user, now=now, action="create",
+           replaces=current.number if current else None)
+    return version
+
+
+def _letter(session: Session, programme: Programme, kind: str, *, now: datetime) -> Letter:
     letter = session.scalar(select(Letter).where(Letter.programme_id == programme.id, Letter.kind == kind))
     if letter is None:
         letter = Letter(programme=programme, kind=kind, state="draft", created_at=now)
         session.add(letter)
+    return letter
+
+
+def _new_version(letter: Letter, *, user: User, now: datetime) -> LetterVersion:
+    """A draft version after the current (frozen) one, which it names as replaced; free texts carried over."""
     current = letter.current
-    if current is not None and not current.frozen:
-        return current
     version = LetterVersion(number=(current.number + 1) if current else 1, state="draft",
                             sections=dict(current.sections) if current else {}, created_at=now,
                             updated_at=now, created_by_id=user.id,
                             replaces_version_id=current.id if current else None)
     letter.versions.append(version)
     letter.state = "draft"
-    session.flush()
-    _audit(session, version, user=user, now=now, action="create",
-           replaces=current.number if current else None)
     return version
 
 
@@ -151,18 +180,50 @@ def validate(session: Session, *, version: LetterVersion, user: User, now: datet
     """The médecin directeur validates: snapshot stamped, PDF written once with its SHA-256, frozen."""
     if not user.has_role(Role.MEDECIN):
         raise ServiceError("Seul le médecin directeur valide une synthèse.")
-    _step(version, "reviewed", "La synthèse doit avoir été relue par le coordinateur avant validation.")
+    if version.letter.kind in ISSUED_KINDS:
+        raise ServiceError("Ce courrier est établi par l'assistante : il n'attend pas de validation médicale.")
+    # The closing letter of an interruption has no review step in the protocol: submitted is enough.
+    if not (version.letter.kind in DIRECT_VALIDATION_KINDS and version.state == "submitted"):
+        _step(version, "reviewed", "La synthèse doit avoir été relue par le coordinateur avant validation.")
+    _freeze(session, version, head=head, root=root, user=user, now=now, today=today, state="validated")
+    complete_task(session, programme=version.letter.programme, kind=version.letter.kind, step="validation",
+                  user=user, now=now)
+    _audit(session, version, user=user, now=now, action="validate", sha256=version.sha256)
+
+
+def _freeze(session: Session, version: LetterVersion, *, head: Letterhead, root: str, user: User, now: datetime,
+            today: date, state: str) -> None:
+    """Context stamped and stored as JSON, PDF written once with its SHA-256: from here nothing changes."""
     ctx = replace(draft_context(session, version=version, head=head, today=today), written_on=today,
                   validated_by=user.full_name, validated_on=today)
     data = render_synthesis(ctx)
     version.pdf_path, version.sha256 = _store(root, data, now=now)
     version.snapshot = context_to_json(ctx)
-    version.state = version.letter.state = "validated"
+    version.state = version.letter.state = state
     version.validated_at, version.validated_by_id = now, user.id
     session.flush()
-    complete_task(session, programme=version.letter.programme, kind=version.letter.kind, step="validation",
-                  user=user, now=now)
-    _audit(session, version, user=user, now=now, action="validate", sha256=version.sha256)
+
+
+def issue(session: Session, *, programme: Programme, kind: str, user: User, now: datetime, today: date,
+          head: Letterhead, root: str) -> LetterVersion:
+    """The assistante establishes a letter that needs no medical validation (the initial letters to the care
+    team): drawn from the record and frozen at once, ready to dispatch. Issuing again makes a new version."""
+    if kind not in ISSUED_KINDS:
+        raise ServiceError("Ce courrier passe par la rédaction du référent et la validation du médecin directeur.")
+    if not user.has_role(Role.ASSISTANTE, Role.COORDINATEUR):
+        raise ServiceError("Les courriers initiaux sont établis par l'assistante de coordination.")
+    if programme.d0 is None:
+        raise ServiceError("Fixez d'abord le J0 : il figure dans le courrier aux professionnels.")
+    letter = _letter(session, programme, kind, now=now)
+    replaced = letter.current
+    if replaced is not None and not replaced.frozen:
+        raise ServiceError("Une version de ce courrier est déjà en cours.")
+    version = _new_version(letter, user=user, now=now)
+    session.flush()
+    _freeze(session, version, head=head, root=root, user=user, now=now, today=today, state="issued")
+    _audit(session, version, user=user, now=now, action="create", sha256=version.sha256,
+           replaces=replaced.number if replaced else None)
+    return version
 
 
 def _store(root: str, data: bytes, *, now: datetime) -> tuple[str, str]:
@@ -198,11 +259,13 @@ def letters_of(session: Session, programme: Programme) -> dict[str, Letter]:
 def medecin_queue(session: Session, *, user: User) -> list[LetterVersion]:
     """Versions waiting for the médecin directeur, oldest first (the one waiting longest on top)."""
     visible = access.programme_filter(user)
+    waiting = or_(LetterVersion.state == "reviewed",
+                  (LetterVersion.state == "submitted") & Letter.kind.in_(sorted(DIRECT_VALIDATION_KINDS)))
     rows = session.scalars(
         select(LetterVersion).join(Letter).join(Programme, Programme.id == Letter.programme_id)
-        .where(LetterVersion.state == "reviewed", visible)
+        .where(waiting, visible)
         .options(joinedload(LetterVersion.letter).joinedload(Letter.programme).joinedload(Programme.patient))
-        .order_by(LetterVersion.reviewed_at, LetterVersion.id))
+        .order_by(func.coalesce(LetterVersion.reviewed_at, LetterVersion.submitted_at), LetterVersion.id))
     return list(rows.unique())
 
 

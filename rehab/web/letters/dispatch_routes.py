@@ -1,5 +1,6 @@
 """The assistante's dispatch screen: one row per recipient with channel, attempts and result; send the
-secure e-mails, retry a failed one, print the postal batch (address sheet + letter per recipient)."""
+secure e-mails, retry a failed one, print the postal batch (address sheet + letter per recipient). Postal
+recipients without a usable address are listed above the table and left out of the batch."""
 
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ def dispatch(version_id: int) -> ResponseReturnValue:
         rows = dispatch_service.prepare(Session(), version=version)
         Session.commit()
     return render_template("letters/dispatch.html", version=version, letter=version.letter,
-                           programme=version.letter.programme, rows=rows, form=EmptyForm())
+                           programme=version.letter.programme, rows=rows, form=EmptyForm(),
+                           missing=dispatch_service.missing_addresses(rows),
+                           electronic=[d for d in rows if d.channel in dispatch_service.ELECTRONIC],
+                           postal=[d for d in rows if d.channel == "post"])
 
 
 @bp.post("/courriers/<int:version_id>/envoi")
@@ -81,12 +85,15 @@ def print_batch(version_id: int) -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         return _back(version_id)
     try:
-        data = dispatch_service.print_batch(Session(), version=version, head=head(), root=root(), user=user(),
-                                            now=now())
+        batch = dispatch_service.print_batch(Session(), version=version, head=head(), root=root(), user=user(),
+                                             now=now())
     except ServiceError as exc:
         Session.rollback()
         flash(str(exc), "error")
         return _back(version_id)
     Session.commit()
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+    if batch.missing:  # shown on the dispatch page when the assistante comes back to it
+        flash(f"{batch.printed} courrier(s) imprimé(s). Non imprimé(s), adresse postale incomplète : "
+              f"{', '.join(batch.missing)}.", "error")
+    return send_file(io.BytesIO(batch.pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"lot-postal-{version.letter.kind}-programme-{version.letter.programme_id}.pdf")

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from rehab.models.letters import LETTER_KINDS
+from rehab.models.letters import ISSUED_KINDS, LETTER_KINDS
 from rehab.web.forms import choices
 from reports.syntheses import SECTIONS
 
@@ -18,7 +18,7 @@ class EmptyForm(FlaskForm):
 
 
 class StartForm(FlaskForm):
-    kind = SelectField("Synthèse", choices=choices(list(LETTER_KINDS.items())),
+    kind = SelectField("Synthèse", choices=choices([(k, v) for k, v in LETTER_KINDS.items() if k not in ISSUED_KINDS]),
                        validators=[InputRequired("Choisissez la synthèse.")])
 
 

@@ -27,7 +27,7 @@ from flask_login import logout_user
 from rehab.db import Session
 from rehab.domain.clock import local_date
 from rehab.domain.roles import CLINICAL_ROLES, Role
-from rehab.models.letters import LETTER_KINDS, LetterVersion
+from rehab.models.letters import DIRECT_VALIDATION_KINDS, ISSUED_KINDS, LETTER_KINDS, LetterVersion
 from rehab.services import accounts, documents
 from rehab.services import letters as service
 from rehab.services.errors import ServiceError, StaleEditError
@@ -70,8 +70,12 @@ def _fail(exc: ServiceError) -> None:
 def programme_letters(programme_id: int) -> ResponseReturnValue:
     programme = programme_or_404(programme_id)
     letters = service.letters_of(Session(), programme)
+    form = StartForm()
+    wanted = request.args.get("kind", "")
+    if wanted in LETTER_KINDS and wanted not in ISSUED_KINDS:  # arriving from a plan task
+        form.kind.data = wanted
     return render_template("letters/programme.html", programme=programme, letters=letters, kinds=LETTER_KINDS,
-                           form=StartForm())
+                           form=form, issued_kinds=ISSUED_KINDS, button=EmptyForm())
 
 
 @bp.post("/programmes/<int:programme_id>/courriers")
@@ -98,7 +102,8 @@ def _render_show(version: LetterVersion, *, form: object = None, review: ReviewF
         form = draft_form(letter.kind, dict(version.sections), version.revision)
     return render_template("letters/show.html", version=version, letter=letter, programme=letter.programme,
                            form=form, review=review or ReviewForm(), button=EmptyForm(),
-                           sections=SECTIONS[letter.kind]), status
+                           sections=SECTIONS[letter.kind],
+                           direct=letter.kind in DIRECT_VALIDATION_KINDS), status
 
 
 @bp.get("/courriers/<int:version_id>")
@@ -137,7 +142,8 @@ def submit(version_id: int) -> ResponseReturnValue:
         try:
             service.submit(Session(), version=version, user=user(), now=now())
             Session.commit()
-            flash("Synthèse soumise au coordinateur.", "success")
+            flash("Courrier soumis au médecin directeur." if version.letter.kind in DIRECT_VALIDATION_KINDS
+                  else "Synthèse soumise au coordinateur.", "success")
         except ServiceError as exc:
             _fail(exc)
     return redirect(url_for("letters.show", version_id=version_id))
@@ -197,7 +203,7 @@ def validation(version_id: int) -> ResponseReturnValue:
             version, status = Session().get_one(LetterVersion, version_id), 409
         else:
             Session.commit()
-            flash("Synthèse validée : elle est figée et prête à être envoyée.", "success")
+            flash("Validation enregistrée : le document est figé et prêt à être envoyé.", "success")
             return redirect(url_for("letters.queue"))
     return render_template("letters/validation.html", version=version, letter=version.letter,
                            programme=version.letter.programme, form=form), status
@@ -225,4 +231,4 @@ def preview(version_id: int) -> ResponseReturnValue:
                      as_attachment=version.frozen)
 
 
-from rehab.web.letters import dispatch_routes  # noqa: E402,F401 — registers the dispatch routes on `bp`
+from rehab.web.letters import dispatch_routes, task_routes  # noqa: E402,F401 — more routes on `bp`
