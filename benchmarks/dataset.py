@@ -18,7 +18,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
@@ -27,6 +27,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, func, inspect, select, text
 
+from benchmarks.indicator_rows import MEASURE_TABLES, IndicatorRows
 from rehab.cli import alembic_config, reset_database
 from rehab.db import make_engine
 from rehab.domain.departments import DEPARTMENTS
@@ -134,7 +135,7 @@ class _Writer:
 
     def finish(self) -> None:
         if self.postgres:
-            for table in SERIAL_TABLES:
+            for table in (*SERIAL_TABLES, *MEASURE_TABLES):
                 sequence = f"pg_get_serial_sequence('{table}', 'id')"
                 sql = f"SELECT setval({sequence}, COALESCE(MAX(id), 1)) FROM {table}"  # noqa: S608 — fixed names
                 self.conn.exec_driver_sql(sql)
@@ -213,6 +214,8 @@ class _Chunk:
     transitions: list[tuple[Any, ...]]
     events: list[tuple[Any, ...]]
     tasks: list[tuple[Any, ...]]
+    #: The rows the indicators read (benchmarks/indicator_rows.py), table → rows.
+    extra: dict[str, list[tuple[Any, ...]]] = field(default_factory=IndicatorRows.empty)
 
 
 class _Builder:
@@ -227,6 +230,7 @@ class _Builder:
         self.first_day = today - timedelta(days=round(365.25 * years))
         self.ids = dict.fromkeys(SERIAL_TABLES, 0)
         self.tasks = 0
+        self.indicator_rows = IndicatorRows(self.w, seed=seed, today=today, bench_now=self.now)
 
     def next_id(self, table: str) -> int:
         self.ids[table] += 1
@@ -350,6 +354,7 @@ class _Builder:
                         {"on": interrupted.isoformat(), "added": len(extra)})
         self._programme_row(chunk, pid, dept, facts, referent, path[-1][0], referral, d0, times,
                             event_batches=1 if interrupted else 0)
+        self.indicator_rows.programme(chunk.extra, pid=pid, dept=dept, path=path, d0=d0, interrupted=interrupted)
 
     def _before_d0(self, chunk: _Chunk, dept: str, facts: PatientFacts, referent: int) -> None:
         """Requests still being prepared (last two months), and requests redirected elsewhere (any year)."""
@@ -439,6 +444,7 @@ class _Builder:
         conn = self.w.conn
         with conn.begin():
             self.team()
+            self.indicator_rows.directory()
         done = 0
         while done < self.count:
             size = min(CHUNK, self.count - done)
@@ -451,6 +457,7 @@ class _Builder:
                 self.w.write("programme_transitions", TRANSITION_COLUMNS, chunk.transitions)
                 self.w.write("plan_events", EVENT_COLUMNS, chunk.events)
                 self.w.write("tasks", TASK_COLUMNS, chunk.tasks)
+                self.indicator_rows.write(chunk.extra)
             self.tasks += len(chunk.tasks)
             done += size
             if progress:

@@ -151,6 +151,10 @@ def register_commands(app: Flask) -> None:
     from rehab.cli_fleet import fleet_group  # issue 8: ergocycle forecast
 
     app.cli.add_command(fleet_group)
+    app.cli.add_command(__import__("rehab.cli_export", fromlist=["x"]).export_group)  # issue 9: evaluator dataset
+    from rehab.cli_report import report_group  # issue 9: annual activity report
+
+    app.cli.add_command(report_group)
 
 
 def _create_app() -> Flask:

@@ -48,6 +48,13 @@ class Defaults:
     ASSOCIATION_PHONE = "05 61 00 00 00"
     ASSOCIATION_EMAIL = "coordination@rehab-domicile.fr"
     ASSOCIATION_LOGO = "logo.png"  # a file name under instance/; missing → the name alone
+    # Workload forecast (issue 9): a référent's weekly capacity in hours; weeks above it are overloads.
+    REFERENT_WEEKLY_HOURS = 35.0
+    # Evaluator's export (issue 9): the HMAC key of the pseudonyms. Required in production (set it in
+    # instance/config.py or REHAB_EVALUATION_PSEUDONYM_KEY); development falls back to instance/pseudonym_key.
+    EVALUATION_PSEUDONYM_KEY: str | None = None
+    # "production" unless said otherwise (REHAB_ENV=development): what must be configured, not guessed.
+    ENVIRONMENT = "production"
 
 
 def environment_overrides() -> dict[str, object]:
@@ -60,6 +67,10 @@ def environment_overrides() -> dict[str, object]:
     for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM"):
         if value := os.environ.get(key):
             out[key] = value
+    if env := os.environ.get("REHAB_ENV"):
+        out["ENVIRONMENT"] = env
+    if key := os.environ.get("REHAB_EVALUATION_PSEUDONYM_KEY"):
+        out["EVALUATION_PSEUDONYM_KEY"] = key
     if port := os.environ.get("MAIL_PORT"):
         out["MAIL_PORT"] = int(port)
     if os.environ.get("REHAB_INSECURE_COOKIES") == "1":

@@ -154,6 +154,7 @@ def build_demo(session: Session, *, now: datetime) -> str:
     __import__("rehab.demo_letters").demo_letters.enrich(session, now=now)  # issue 6: syntheses in the workflow
     __import__("rehab.demo_fleet").demo_fleet.enrich(session, now=now)  # issue 8: ergocycle fleet
     __import__("rehab.demo_payments").demo_payments.enrich(session, now=now)  # issue 8: forfaits paid
+    __import__("rehab.demo_satisfaction").demo_satisfaction.enrich(session, now=now)  # issue 9: satisfaction
     return f"{len(users)} comptes, {count} patients"
 
 

@@ -20,11 +20,20 @@ REQUIRED_PIECES: dict[str, str] = {
 
 CHANNELS: dict[str, str] = {"courrier": "Courrier", "fax": "Fax", "medimail": "Medimail (messagerie sécurisée)"}
 
+#: Referrals from « dispositifs d'appui à la coordination ou structures d'exercice regroupé »: the source counts
+#: them apart (indicator with targets 20 / 30 / 40 patients a year).
+COORDINATION_ORIGINS: dict[str, str] = {
+    "dac": "Dispositif d'appui à la coordination (DAC)",
+    "exercice_coordonne": "Structure d'exercice coordonné (MSP, CPTS, centre de santé)",
+}
+
 ORIGINS: dict[str, str] = {
     "pneumologue": "Pneumologue",
+    "pneumologue_hospitalisation": "Pneumologue — hospitalisation pour exacerbation",
     "medecin_traitant": "Médecin traitant",
     "ssr_evaluation": "SSR — séjour court d'évaluation",
     "ssr_apres_sejour": "SSR — après un séjour complet",
+    **COORDINATION_ORIGINS,
 }
 
 #: Default of the protocol's `dossier_to_d0_target_days`.

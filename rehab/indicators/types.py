@@ -83,6 +83,12 @@ class Breakdown:
     rows: tuple[tuple[str, tuple[float | None, ...]], ...]
     chart: ChartKind = "bar"
     unit: Unit = "count"
+    #: The unit of each column when they differ (« Patients | Activité maintenue | % »); empty: all in `unit`.
+    column_units: tuple[Unit, ...] = ()
+
+    def units(self) -> tuple[Unit, ...]:
+        """The unit of every column: a count printed as « 12,00 € » or « 12 % » would be misread."""
+        return self.column_units or (self.unit,) * len(self.columns)
 
 
 @dataclass(frozen=True)

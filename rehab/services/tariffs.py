@@ -62,6 +62,10 @@ def _seed(session: Session, now: datetime) -> None:
                                       note="Reprise du fichier des tarifs", created_at=now))
 
 
+class TariffConflict(ServiceError):
+    """Another gestionnaire saved a version with the same name or date meanwhile (409, not a typing error)."""
+
+
 def add_version(session: Session, *, version: str, effective_from: date, lump_sum: str,
                 amounts: Mapping[str, Sequence[str]], note: str, user: User, now: datetime,
                 today: date) -> TariffVersion:
@@ -84,7 +88,7 @@ def add_version(session: Session, *, version: str, effective_from: date, lump_su
             session.add(row)
             session.flush()
     except IntegrityError as exc:  # another gestionnaire added the same date or name meanwhile
-        raise ServiceError("Une version de même nom ou de même date d'effet vient d'être enregistrée : "
+        raise TariffConflict("Une version de même nom ou de même date d'effet vient d'être enregistrée : "
                            "rechargez la page.") from exc
     audit.record(session, now=now, user_id=user.id, action="create", object_type="tariff_version",
                  object_id=row.id, detail={"version": row.version, "effective_from": effective_from.isoformat()})

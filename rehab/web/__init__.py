@@ -126,6 +126,7 @@ def init_web(app: Flask) -> None:
                visits_bp, notifications_bp, payments_bp, fleet_bp, letters_bp, indicators_bp, workload_bp,
                annual_report_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(__import__("rehab.web.satisfaction.routes", fromlist=["bp"]).bp)  # issue 9: satisfaction
 
     app.after_request(_security_headers)
     _register_errors(app)

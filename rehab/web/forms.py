@@ -22,6 +22,16 @@ def paris_today() -> date:
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
+#: Dates of care outside these years are typing errors (and beyond what date arithmetic downstream accepts).
+PLAUSIBLE_YEARS = range(1900, 2101)
+
+
+def plausible_french_date(text: str) -> date | None:
+    """A typed date within PLAUSIBLE_YEARS, or None: for optional inputs that must never break a page."""
+    day = parse_french_date(text)
+    return day if day is not None and day.year in PLAUSIBLE_YEARS else None
+
+
 def parse_french_date(text: str) -> date | None:
     text = text.strip()
     for fmt in DATE_FORMATS:
@@ -54,7 +64,7 @@ class FrenchDateField(StringField):
         if parsed is None:
             self.data = None
             raise ValueError("Date invalide : saisissez-la au format JJ/MM/AAAA.")
-        if not 1900 <= parsed.year <= 2100:
+        if parsed.year not in PLAUSIBLE_YEARS:
             self.data = None
             raise ValueError("Date hors limites : vérifiez l'année.")
         self.data = parsed

@@ -37,6 +37,9 @@ SKIP_ENDPOINTS |= {"payments.batch", "payments.pay", "payments.cancel", "payment
 # Fleet units (issue 8) are inventory, not clinical: the administrateur may edit them (programme numbers only,
 # never a name), a référent reads a unit serving his programme — checked in tests/web/test_fleet.py.
 SKIP_ENDPOINTS |= {"fleet.unit", "fleet.set_status", "fleet.maintenance"}
+# Indicator dashboards (issue 9): <family>/<figure> are catalogue keys, not objects; a référent of another sector
+# rightly gets his own dashboard (200). Roles, scoping and the drill-down list: tests/web/test_indicators_pages.py.
+SKIP_ENDPOINTS |= {"indicators.family", "indicators.programmes"}
 SECRET_NAME = "ZYGOMATIQUE"
 
 

@@ -207,3 +207,7 @@ def test_the_j0_screens_show_the_fleet_warning(client, db, desk):
     assert "aucun appareil libre pour un J0 au 23/03/2026" in body
     body = client.get(f"/programmes/{waiting.id}?verifier_j0=2026-09-28").get_data(as_text=True)
     assert "un appareil adapté sera libre pour ce J0" in body
+    for absurd in ("9999-12-31", "0001-01-01"):  # a typo in the box never costs the page
+        for url in (f"/programmes/{waiting.id}/entree/j0", f"/programmes/{waiting.id}"):
+            response = client.get(f"{url}?verifier_j0={absurd}")
+            assert response.status_code == 200 and "aucun appareil libre" not in response.get_data(as_text=True)

@@ -81,15 +81,17 @@ def test_a_version_in_force_or_in_the_past_is_never_changed_and_bad_input_keeps_
         client, db, gestionnaire):
     response = _new_version(client, effective="02/03/2026")
     body = response.get_data(as_text=True)
-    assert response.status_code == 409 and "date future" in body and 'value="2026-06"' in body
+    assert response.status_code == 400 and "date future" in body and 'value="2026-06"' in body
     response = _new_version(client, dieteticien=["45", "trente", "30", "45"])
     body = response.get_data(as_text=True)
-    assert response.status_code == 409 and "Montant invalide" in body and "trente" in body
+    assert response.status_code == 400 and "Montant invalide" in body and "trente" in body
+    response = _new_version(client, version="=1+1")
+    assert response.status_code == 400 and "Lettres, chiffres" in response.get_data(as_text=True)
     response = _new_version(client, effective="31/02/2026")
     assert response.status_code == 400 and "Date invalide" in response.get_data(as_text=True)
     assert _new_version(client).status_code == 302
     response = _new_version(client, version="2026-06-bis")
-    assert response.status_code == 409 and "déjà effet le 01/06/2026" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "déjà effet le 01/06/2026" in response.get_data(as_text=True)
     db.expire_all()
     assert db.scalar(select(TariffVersion).where(TariffVersion.version == "2020-04")).lump_sum == Decimal("2300")
     assert len(db.scalars(select(TariffVersion)).all()) == 2

@@ -22,7 +22,7 @@ from rehab.services import fleet as service
 from rehab.services.errors import ServiceError, StaleEditError
 from rehab.web.common import now, roles_required, user
 from rehab.web.fleet.forms import MaintenanceForm, StatusForm, UnitForm
-from rehab.web.forms import choices, paris_today, parse_french_date
+from rehab.web.forms import choices, paris_today, plausible_french_date
 
 bp = Blueprint("fleet", __name__, url_prefix="/parc")
 
@@ -193,7 +193,7 @@ def occupancy() -> ResponseReturnValue:
 def availability_warning(programme: Programme, candidate: date | str | None) -> str | None:
     """For the J0 screens: the warning when no suitable ergocycle will be free for `candidate` (a date, or
     the text typed in the « vérifier » box). Shown before the D0 is promised to the patient."""
-    day = parse_french_date(candidate) if isinstance(candidate, str) else candidate
+    day = plausible_french_date(candidate) if isinstance(candidate, str) else candidate
     if day is None or not user().has_role(*CLINICAL_ROLES):
         return None
     return service.availability_warning(Session(), programme, day, today=paris_today())

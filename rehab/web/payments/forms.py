@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Regexp
 
 from rehab.web.forms import FrenchDateField
 
@@ -29,7 +29,9 @@ class TariffForm(FlaskForm):
     forfaits and their steps come from the latest version, not from code."""
 
     version = StringField("Nom de la version", validators=[
-        InputRequired("Nommez la version, ex. « 2027-01 »."), Length(max=20, message="20 caractères au plus.")])
+        InputRequired("Nommez la version, ex. « 2027-01 »."), Length(max=20, message="20 caractères au plus."),
+        # the name is printed on statements and exports: letters, digits, spaces, dots and dashes only
+        Regexp(r"^[\w][\w .\-]*$", message="Lettres, chiffres, espaces, points et tirets seulement.")])
     effective_from = FrenchDateField("En vigueur à partir du", validators=[
         InputRequired("Indiquez la date d'effet.")])
     lump_sum = StringField("Forfait par patient (€)", validators=[InputRequired("Indiquez le forfait par patient.")])

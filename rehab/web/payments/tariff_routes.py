@@ -89,7 +89,7 @@ def add_tariff() -> ResponseReturnValue:
     except ServiceError as exc:
         Session.rollback()
         flash(str(exc), "error")
-        return _render(form, amounts, 409)
+        return _render(form, amounts, 409 if isinstance(exc, service.TariffConflict) else 400)
     Session.commit()
     flash(f"Version « {row.version} » enregistrée : elle s'appliquera aux programmes dont le J0 est à partir "
           f"du {row.effective_from:%d/%m/%Y}.", "success")
@@ -101,7 +101,8 @@ def add_tariff() -> ResponseReturnValue:
 def withdraw_tariff() -> ResponseReturnValue:
     form = WithdrawForm()
     if not form.validate_on_submit() or not form.confirm.data:
-        flash("Cochez la confirmation pour retirer la version.", "error")
+        flash("Le formulaire a expiré : rechargez la page puis recommencez." if form.errors.get("csrf_token")
+              else "Cochez la confirmation pour retirer la version.", "error")
         return _render(TariffForm(formdata=None), None, 400)
     try:
         name = service.withdraw_version(Session(), version_id=form_int(form.tariff_id.data), user=user(), now=now(),
