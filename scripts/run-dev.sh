@@ -6,6 +6,8 @@ set -euo pipefail
 BIN="${BIN:-.venv/bin}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-5000}"
+# A development machine: keys that production must be given (pseudonyms of the evaluation export) are made locally.
+export REHAB_ENV="${REHAB_ENV:-development}"
 
 "$BIN/rehab" scheduler &
 SCHEDULER_PID=$!

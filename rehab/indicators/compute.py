@@ -33,10 +33,11 @@ MODULES: dict[str, ModuleType] = {
 
 def compute_indicators(session: Session, filters: IndicatorFilters, *, now: datetime,
                        families: Iterable[str] | None = None, trend_years: int = 2,
-                       targets: TargetBook | None = None) -> IndicatorReport:
+                       targets: TargetBook | None = None, breakdowns: bool = True) -> IndicatorReport:
     """Every family asked (all by default, in catalogue order) for `filters`, against the year's targets.
 
     Unknown family keys raise KeyError (a caller's typo must not yield an empty dashboard silently).
+    `breakdowns=False` leaves the tables out (an overview of headline figures does not draw them).
     """
     wanted = [key for key, _label in FAMILIES] if families is None else list(families)
     for key in wanted:
@@ -44,7 +45,7 @@ def compute_indicators(session: Session, filters: IndicatorFilters, *, now: date
             raise KeyError(key)
     book = targets or load_targets()
     today = now.astimezone(PARIS).date()
-    windows = [Window.of(shift_years(filters.start, -k), shift_years(filters.end, -k), main=k == 0)
+    windows = [Window.of(shift_years(filters.start, -k), shift_years(filters.end, -k), main=breakdowns and k == 0)
                for k in range(trend_years, -1, -1)]  # oldest first, the period itself last
     span = Window(windows[0].start, windows[-1].end)
     programmes = programme_frame(session, filters, today, span)

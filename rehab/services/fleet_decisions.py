@@ -100,7 +100,10 @@ def _tell_desk(session: Session, programme: Programme, decided_on: date, now: da
 def follow_d0(session: Session, *, programme: Programme) -> None:
     """The D0 was fixed or moved: the reservation runs from the new delivery date to the new pick-up (a unit
     already at the patient's home keeps its delivery date)."""
-    held = programme_reservation(session, programme)
+    # Called amid the plan's changes: reading the reservation must not flush the new tasks early (one flush of
+    # the whole plan is what keeps fixing a D0 under its 20 ms budget).
+    with session.no_autoflush:
+        held = programme_reservation(session, programme)
     if held is None or programme.d0 is None:
         return
     start, end = plan.need_window(programme.d0)

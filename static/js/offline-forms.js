@@ -74,12 +74,15 @@
 
   function saveLocal(extra) {
     var s = state();
-    s.values = fields();
+    var values = fields();
+    // A change event with nothing changed (a blur after typing) must not un-synchronise a saved draft.
+    if (JSON.stringify(values) !== JSON.stringify(s.values)) { s.unsynced = true; }
+    s.values = values;
     s.savedAt = new Date().toISOString();
-    s.unsynced = true;
     Object.keys(extra || {}).forEach(function (k) { s[k] = extra[k]; });
     write(s);
-    showPending(true, s.queued ? "Envoi en attente du réseau" : "Brouillon enregistré sur la tablette");
+    if (s.queued) { showPending(true, "Envoi en attente du réseau"); }
+    else if (s.unsynced) { showPending(true, "Brouillon enregistré sur la tablette"); }
   }
 
   function pushDraft() {

@@ -84,16 +84,29 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
+def log_out(page) -> None:  # type: ignore[no-untyped-def]
+    """The « Se déconnecter » button sits in the user's menu (the name at the top right)."""
+    if not page.is_visible(".usermenu button:has-text('Se déconnecter')"):
+        page.click(".usermenu summary")
+    page.click(".usermenu button:has-text('Se déconnecter')")
+
+
 def log_in(page, username: str, password: str = "demo-rehab-2026") -> None:  # type: ignore[no-untyped-def]
     page.goto(page.base_url + "/connexion")
     if "/connexion" not in page.url:
         # Still logged in as someone else (the login page sends a known user home): log out first.
-        page.click("button:has-text('Se déconnecter')")
+        log_out(page)
         page.wait_for_selector("#username")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/connexion" not in url)
+
+
+def open_menu_item(page, menu: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Open one of the navigation's menus (« Coordination », « Pilotage », « Administration ») and follow a link."""
+    page.click(f".mainnav summary:text-is('{menu}')")
+    page.click(f".mainnav .navmenu[open] a:text-is('{label}')")
 
 
 def open_new_programme(page, nom: str, prenoms: str, born: str) -> str:  # type: ignore[no-untyped-def]

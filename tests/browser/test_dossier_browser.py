@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rehab.domain.eligibility import CRITERIA, CriterionKind
-from tests.browser.conftest import log_in, open_new_programme
+from tests.browser.conftest import log_in, log_out, open_new_programme
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def test_demande_to_medical_validation(page, tmp_path):
     assert "Dossier complet depuis 0 jour(s), J0 non fixé" in page.content()
     assert page.locator("a:has-text('epreuve_effort.pdf')").count() == 1
     page.screenshot(path=str(tmp_path / "dossier.png"), full_page=True)
-    page.click("button:has-text('Se déconnecter')")
+    log_out(page)
     # The médecin directeur checks eligibility and validates.
     log_in(page, "medecin")
     page.goto(dossier_url + "/eligibilite")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_menu_item
 
 pytestmark = pytest.mark.browser
 
 
 def test_assistante_checks_the_fleet_and_its_forecast(page):
     log_in(page, "assistante")
-    page.click(".mainnav >> text=Ergocycles")
+    open_menu_item(page, "Coordination", "Ergocycles")
     page.wait_for_url("**/parc/")
     assert page.inner_text("h1") == "Parc d'ergocycles"
     page.select_option("#statut", "at_patient")

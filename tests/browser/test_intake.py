@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_touch_targets_are_at_least_44_px(page):
 def test_logout_then_back_button_shows_no_patient_data(page):
     log_in(page, "assistante")
     page.goto(page.base_url + "/patients/")
-    page.click("button:has-text('Se déconnecter')")
+    log_out(page)
     page.wait_for_selector("text=Vous êtes déconnecté.")
     page.go_back()
     page.reload()

@@ -11,7 +11,7 @@ import pytest
 
 from rehab.domain.eligibility import CRITERIA, CriterionKind
 from rehab.domain.workdays import next_working_day
-from tests.browser.conftest import log_in, open_new_programme
+from tests.browser.conftest import log_in, log_out, open_menu_item, open_new_programme
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def _validate(page, programme_url: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _committee(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    page.click("nav.mainnav >> text=Comité")
+    open_menu_item(page, "Coordination", "Comité")
     assert NAME.upper() in page.locator("#en-attente").inner_text()
     page.click("button:has-text('Créer la réunion')")
     page.wait_for_selector("text=créée")
@@ -121,11 +121,11 @@ def _intake(page, programme_url: str, tmp_path) -> None:  # type: ignore[no-unty
 def test_referral_to_d0(page, tmp_path):
     log_in(page, "assistante")
     programme_url = _demande(page)
-    page.click("button:has-text('Se déconnecter')")
+    log_out(page)
     log_in(page, "medecin")
     _validate(page, programme_url)
     _committee(page, tmp_path)
-    page.click("button:has-text('Se déconnecter')")
+    log_out(page)
     log_in(page, "assistante")
     _intake(page, programme_url, tmp_path)
     page.goto(programme_url)

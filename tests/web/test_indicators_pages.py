@@ -251,7 +251,7 @@ def test_any_report_shape_renders_generically(app, db, monkeypatch):
     breakdowns = tuple(Breakdown(f"bd_{kind}", f"Répartition {kind}", ("A", "B"), rows, chart=kind)
                        for kind in ("bar", "histogram", "stacked", "line"))
 
-    def fake(session, filters, *, now, families=None, trend_years=2):
+    def fake(session, filters, *, now, families=None, trend_years=2, **_options):
         assert list(families) == ["outcomes"]
         return IndicatorReport(filters, now, (Family("outcomes", "Résultats cliniques", figures, breakdowns),))
 
@@ -268,3 +268,20 @@ def test_any_report_shape_renders_generically(app, db, monkeypatch):
         assert f'aria-labelledby="chart-bd_{kind}-t chart-bd_{kind}-d"' in body
     assert "<polyline" in body and 'class="chart-legend"' in body
     assert "y – B : non disponible" not in body and "y : A 3, B non disponible" in body
+
+
+def test_the_overview_asks_for_headline_figures_only(app, db, monkeypatch):
+    from rehab.web.indicators import routes
+
+    asked = []
+    real = routes.compute_indicators
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs.get("breakdowns", True))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(routes, "compute_indicators", spy)
+    client = _client(app, make_user(db, Role.MEDECIN))
+    assert client.get("/indicateurs/").status_code == 200
+    assert client.get("/indicateurs/outcomes").status_code == 200
+    assert asked == [False, True]  # the cards draw no table; a family page draws them all

@@ -61,7 +61,10 @@ def test_desk_sees_every_referent_hours_team_roles_and_fleet(app, client, db, pl
     assert cells[-1] == f"{8 + CALL_HOURS:.1f} h".replace(".", ",")
     assert _row(body, "Paul Cantal")[:2] == ["0,0 h", "0,6 h"]
     assert "Marie Aubrac — semaine du 02/03/2026 : 8,0 h pour 6,0 h" in body
-    assert 'fill="#b3261e"' in body  # the overloaded bar of the chart
+    # the overloaded week is the chart's « surcharge » series (drawn red), against the capacity line
+    assert re.search(r'<rect class="chart-bar series-1"[^>]*><title>02/03 – Semaine en surcharge : 8,0 h</title>',
+                     body)
+    assert "capacité 6,0 h" in body and 'class="chart-reference"' in body
     assert _row(body, "Assistante de coordination")[1] == "0,8 h"  # 6 h over 8 assistante tasks = 0,75 h
     assert "Ergocycles : besoin / disponibles" in body
 

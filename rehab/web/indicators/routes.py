@@ -43,8 +43,8 @@ def _current_label(applied: AppliedFilters) -> str:
     return applied.query.get("annee", "période")
 
 
-def _report(applied: AppliedFilters, families: tuple[str, ...]) -> IndicatorReport:
-    return compute_indicators(Session(), applied.filters, now=now(), families=families)
+def _report(applied: AppliedFilters, families: tuple[str, ...], *, breakdowns: bool = True) -> IndicatorReport:
+    return compute_indicators(Session(), applied.filters, now=now(), families=families, breakdowns=breakdowns)
 
 
 def _checked_family(key: str, scope: Scope) -> str:
@@ -66,7 +66,7 @@ def _page(template: str, scope: Scope, form: IndicatorFilterForm, applied: Appli
 def overview() -> ResponseReturnValue:
     scope = scope_for(user())
     form, applied = _filters(scope)
-    report = _report(applied, scope.families)
+    report = _report(applied, scope.families, breakdowns=False)  # the cards show headline figures only
     label = _current_label(applied)
     cards = [FamilyCard(family, [figure_view(f, current_label=label) for f in headline(family)],
                         len(family.figures) - len(headline(family))) for family in report.families]
@@ -95,7 +95,7 @@ def programmes(family: str, figure: str) -> ResponseReturnValue:
         abort(403)  # the gestionnaire reads the counts, never the patients behind them
     key = _checked_family(family, scope)
     form, applied = _filters(scope)
-    report = _report(applied, (key,))
+    report = _report(applied, (key,), breakdowns=False)
     try:
         shown = report.family(key).figure(figure)
     except KeyError:

@@ -7,12 +7,11 @@ weeks.  No patient is named on the page: hours per person and week only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 
 from rehab.db import Session
+from rehab.domain import svg_charts
 from rehab.domain.protocol_labels import TASK_ROLE_LABELS
 from rehab.domain.roles import SEES_ALL_CLINICAL, Role
 from rehab.models.fleet import CATEGORIES
@@ -20,42 +19,26 @@ from rehab.services import fleet
 from rehab.services import workload as service
 from rehab.web.common import roles_required, user
 from rehab.web.forms import paris_today
+from reports.fr import number
 
 bp = Blueprint("workload", __name__, url_prefix="/charge")
 
 FLEET_VIEWERS = (Role.ASSISTANTE, Role.COORDINATEUR, Role.MEDECIN)
-CHART_W, CHART_H, BAR_GAP = 360, 120, 4
+CHART_SERIES = ("Heures prévues", "Semaine en surcharge")
 
 
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    hours: float
-    overloaded: bool
-    label: str
+def _hours(value: float) -> str:
+    return f"{number(value, 1)} h"
 
 
-@dataclass(frozen=True)
-class Chart:
-    """A référent's 12 bars, scaled so that the capacity line sits at the same place for everyone."""
-
-    bars: tuple[Bar, ...]
-    capacity_y: float
-    top: float
-
-
-def chart(row: service.ReferentRow, forecast: service.WorkloadForecast) -> Chart:
-    top = max([forecast.capacity * 1.25, *row.weeks.hours]) or 1.0
-    width = CHART_W / len(forecast.mondays)
-    bars = []
-    for i, (monday, hours) in enumerate(zip(forecast.mondays, row.weeks.hours, strict=True)):
-        height = CHART_H * hours / top
-        bars.append(Bar(i * width + BAR_GAP / 2, CHART_H - height, width - BAR_GAP, height, hours,
-                        row.weeks.overloaded(i), f"{monday:%d/%m}"))
-    return Chart(tuple(bars), CHART_H - CHART_H * forecast.capacity / top, top)
+def chart(row: service.ReferentRow, forecast: service.WorkloadForecast) -> svg_charts.Chart:
+    """A référent's weeks as bars against the capacity line; an overloaded week is its own (red) series, so the
+    colour is not the only sign: its bar's title and the legend say « surcharge »."""
+    values = [(None, hours) if row.weeks.overloaded(i) else (hours, None) for i, hours in enumerate(row.weeks.hours)]
+    return svg_charts.bar_chart([f"{monday:%d/%m}" for monday in forecast.mondays], CHART_SERIES, values,
+                                title=f"Heures prévues par semaine — {row.name}", fmt=_hours, stacked=True,
+                                width=420, height=200, reference=forecast.capacity,
+                                reference_label=f"capacité {_hours(forecast.capacity)}")
 
 
 @bp.get("/")
@@ -70,5 +53,5 @@ def index() -> ResponseReturnValue:
         if me.has_role(*FLEET_VIEWERS) else None
     return render_template("workload/index.html", forecast=forecast, sees_all=sees_all,
                            charts={row.user_id: chart(row, forecast) for row in forecast.referents},
-                           chart_size=(CHART_W, CHART_H), fleet_rows=fleet_rows, categories=CATEGORIES,
+                           chart_series=CHART_SERIES, fleet_rows=fleet_rows, categories=CATEGORIES,
                            role_labels=TASK_ROLE_LABELS)
