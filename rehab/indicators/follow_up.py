@@ -13,7 +13,8 @@ in the period (when the pneumologist's one-year questionnaire is due); the reduc
 known — the others are counted as missing, as the source insists (637 of 1,145 in its cohort).
 *Ruptures, reinforcements, reorientations*: programmes where the plan recorded, in the period, a rupture
 (activity not maintained, sent to the comité), a reinforcement visit decided, or a second rupture — which
-leads to a reorientation (physiotherapy sessions or an SSR stay) organised by the médecin directeur.
+leads to a reorientation (physiotherapy sessions or an SSR stay) organised by the médecin directeur. The
+*reorientation rate* (< 20 / 15 / 10 %) is the source's: reoriented patients over the follow-up's patients.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def compute(ctx: Context, window: Window) -> Result:
           for channel, label in CHANNELS.items()),
         _completion(frame, window),
         *_plan_events(frame, data, window),
+        _reorientation_rate(frame, data, calls, window),
     ])
     sessions = ctx.thresholds.activity_sessions_per_week
     quarters = _quarters(frame, calls, sessions)
@@ -120,6 +122,19 @@ def _plan_events(frame: pd.DataFrame, data: pd.DataFrame, window: Window) -> lis
     programmes = frame.index.to_series()
     return [count(key, label, programmes.isin(events.loc[events["label"] == kind, "programme_id"]))
             for kind, (key, label) in PLAN_EVENTS.items()]
+
+
+def _reorientation_rate(frame: pd.DataFrame, data: pd.DataFrame, calls: pd.DataFrame, window: Window) -> Figure:
+    """The source's « taux de réorientation en SSR » (< 20 / 15 / 10 %): patients reoriented (after a second
+    rupture) over the patients of the follow-up phase in the period — those with a follow-up call, plus any
+    reoriented one (his reorientation is part of his follow-up even without a call in the period)."""
+    events = data[(data["kind"] == "event") & (data["label"] == "second_rupture") & window.holds(data["on"])]
+    programmes = frame.index.to_series()
+    followed = programmes.isin(calls["programme_id"]) | programmes.isin(events["programme_id"])
+    return share("ssr_reorientation_rate", "Taux de réorientation des patients du télésuivi (SSR ou "
+                 "kinésithérapie, après une seconde rupture)", programmes[followed].isin(events["programme_id"]),
+                 note="Patients réorientés après une seconde rupture parmi les patients suivis à distance dans la "
+                      "période (définition de la source).")
 
 
 def _completion(frame: pd.DataFrame, window: Window) -> Figure:

@@ -6,11 +6,10 @@ interrupted before); the source writes the ratio upside down (« initiés / term
 completed / ended. *Délai* (≤ 4 weeks): from the dossier complete date (last piece received) to D0, for
 the programmes started in the period; a started programme without a dossier complete date, or completed after
 D0 (inconsistent dates), is missing.
-*SSR reorientation rate* (< 20 / 15 / 10 %): among the médecin directeur's decisions on a dossier in the
-period, the share « réorienté vers un SSR » (the product records a reorientation at that decision; the
-source divides by the patients of the follow-up phase, a population that cannot have been reoriented
-before D0 — see the figure's note). *Interruptions by week*: week of the intervention (1–12) in which
-the programmes interrupted during the period stopped.
+*Reorientation at the decision* (no target): among the médecin directeur's decisions on a dossier in the
+period, the share « réorienté vers un SSR ». The source's targeted rate (< 20 / 15 / 10 %) divides the
+reorientations by the patients of the follow-up phase: it is computed in the follow-up family.
+*Interruptions by week*: week of the intervention (1–12) in which the programmes interrupted during the period stopped.
 """
 
 from __future__ import annotations
@@ -50,9 +49,11 @@ def compute(ctx: Context, window: Window) -> Result:
              "dossier complet (ou complet après J0) sont comptés comme manquants."),
         share("delay_within_target", "Programmes démarrés dans les 4 semaines suivant le dossier complet",
               known <= TARGET_DELAY_DAYS, missing=int(delay.isna().sum())),
-        share("ssr_reorientation_rate", "Taux de réorientation en SSR", decided["t_reoriente"].notna(),
-              note="Dossiers réorientés vers un SSR parmi les décisions du médecin directeur de la période "
-                   "(la source rapporte les réorientations aux patients du suivi)."),
+        share("decision_reorientation_rate", "Dossiers réorientés vers un SSR à la décision médicale",
+              decided["t_reoriente"].notna(),
+              note="Dossiers réorientés vers un SSR parmi les décisions du médecin directeur de la période. "
+                   "L'objectif de la source (< 20 / 15 / 10 %) porte sur les réorientations du télésuivi "
+                   "(famille « Suivi à distance »)."),
     ])
     if window.main:
         result.breakdowns += _breakdowns(frame, known, interrupted)

@@ -88,11 +88,11 @@ def test_completion_rate_counts_an_interruption_in_week_2(db, year):
     assert intervention.figure("interrupted_in_intervention").programme_ids == (year["p4"].id,)
 
 
-def test_ssr_reorientation_rate_over_the_decisions_of_the_period(db, year):
-    rate = report(db, association_id=year["a"].id).figure("ssr_reorientation_rate")
+def test_reorientation_at_the_decision_over_the_decisions_of_the_period(db, year):
+    rate = report(db, association_id=year["a"].id).figure("decision_reorientation_rate")
     # validated in 2025: p1 (Feb), p2 (Oct), p4 (May); p3 in 2024; p7 reoriented in July 2025
     assert (rate.numerator, rate.denominator, rate.value) == (1, 4, 25.0)
-    assert rate.target is not None and rate.target.direction == "max" and rate.met is False
+    assert rate.target is None  # the source's target is on the follow-up's reorientations
 
 
 def test_a_status_change_counts_on_its_paris_date(db):

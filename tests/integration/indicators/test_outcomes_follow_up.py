@@ -114,6 +114,11 @@ def test_ruptures_reinforcements_and_reorientations_of_the_follow_up(db):
     assert follow_up.figure("reinforcements").programme_ids == (r1.id,)
     assert follow_up.figure("follow_up_reorientations").programme_ids == (r2.id,)
     assert report(db, a, year=2026).figure("follow_up_reorientations").programme_ids == (r1.id,)
+    # the source's rate: reoriented over the follow-up's patients (a call, or the reorientation itself)
+    b.follow_up_call(db, r3, date(2025, 5, 5))
+    rate = report(db, a).figure("ssr_reorientation_rate")
+    assert (rate.numerator, rate.denominator, rate.value) == (1, 2, 50.0)  # r2 of {r2, r3}
+    assert rate.target is not None and rate.target.direction == "max" and rate.met is False
 
 
 def test_hospital_days_before_and_after_with_known_pairs(db):
