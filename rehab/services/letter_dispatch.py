@@ -71,7 +71,9 @@ def _wanted(session: Session, version: LetterVersion) -> list[dict[str, Any]]:
     wanted = []
     for member in care_team(session, programme):
         pro = member.professional
-        secure = pro.preferred_channel == "mssante" and bool(pro.mssante and pro.mssante.strip())
+        # The source: « via Medimail (si le correspondant est titulaire d'une adresse Medimail) ou par voie
+        # postale ». The address decides, not the directory's preferred channel (which serves other mail).
+        secure = bool(pro.mssante and pro.mssante.strip())
         channel, address = ("mssante", (pro.mssante or "").strip()) if secure else (
             "post", postal_address(pro.organisation, pro.address, pro.postal_code, pro.city))
         wanted.append({"recipient_key": f"pro:{pro.id}", "recipient_name": pro.name, "channel": channel,

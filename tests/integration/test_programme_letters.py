@@ -175,24 +175,25 @@ def test_initial_letters_are_issued_by_the_assistante_and_tell_each_role_its_par
     assert db.scalar(select(Task.state).where(Task.code == "care_team_initial_letters")) == "done"
 
 
-def test_channel_follows_the_preference_and_the_address(db, tmp_path, team):
+def test_channel_follows_the_secure_address_as_the_source_says(db, tmp_path, team):
     programme = team["programme"]
     street = {"address": "1 place Wilson", "postal_code": "31000", "city": "Toulouse"}
-    prefers_post = add_pro(db, programme, "pneumologue", name="Dr Post", mssante="post@pneumo.mssante.fr",
-                           preferred_channel="post", **street)
+    holder = add_pro(db, programme, "pneumologue", name="Dr Medimail", mssante="medimail@pneumo.mssante.fr",
+                     preferred_channel="post", **street)
     no_address = add_pro(db, programme, "medecin_traitant", name="Dr SansMSS", preferred_channel="mssante",
                          **street)
     secure = add_pro(db, programme, "dieteticien", name="Mme Secure", mssante="secure@diet.mssante.fr",
                      preferred_channel="mssante")
     version = freeze(db, team, "initiale", str(tmp_path))
     channels = {d.professional_id: d.channel for d in letter_dispatch.prepare(db, version=version)}
-    assert channels == {prefers_post.id: "post", no_address.id: "post", secure.id: "mssante"}
+    # « via Medimail (si le correspondant est titulaire d'une adresse Medimail) ou par voie postale »
+    assert channels == {holder.id: "mssante", no_address.id: "post", secure.id: "mssante"}
 
-    prefers_post.preferred_channel = "mssante"  # the directory changes before anything was sent
+    no_address.mssante = "nouvelle@mt.mssante.fr"  # the directory changes before anything was sent
     db.flush()
     rows = letter_dispatch.prepare(db, version=version)
     assert len(rows) == 3
-    assert next(d for d in rows if d.professional_id == prefers_post.id).channel == "mssante"
+    assert next(d for d in rows if d.professional_id == no_address.id).channel == "mssante"
 
 
 def test_postal_recipient_without_address_is_reported_not_printed_blank(db, tmp_path, team):

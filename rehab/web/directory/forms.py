@@ -29,7 +29,7 @@ class ProfessionalForm(FlaskForm):
     phone = StringField("Téléphone", validators=[Optional(), Length(max=30)])
     email = StringField("Courriel", validators=[Optional(), Length(max=254)])
     mssante = StringField("Adresse MSSanté / Medimail", validators=[Optional(), Length(max=254)])
-    preferred_channel = SelectField("Canal préféré pour les courriers", choices=choices(CHANNELS.items()))
+    preferred_channel = SelectField("Canal de contact préféré", choices=choices(CHANNELS.items()))
     notes = TextAreaField("Remarques", validators=[Optional(), Length(max=2000)])
     salaried = BooleanField("Salarié (ex. psychologue ou tabacologue hospitalier) : ne perçoit pas les forfaits "
                             "dérogatoires")
