@@ -116,4 +116,10 @@ def enrich(session: Session, *, now: datetime) -> str:
     for programme in programmes:
         _dossier(session, programme, rng=rng, now=now, today=today, users=users)
     session.flush()
+    # Two referrals from coordination schemes (an indicator of their own, 20 / 30 / 40 a year): set after the
+    # seeded draws so that the rest of the demo stays exactly as it was.
+    for programme, origin in zip(programmes[1::5], ("dac", "exercice_coordonne"), strict=False):
+        dossier = session.scalar(select(Dossier).where(Dossier.programme_id == programme.id))
+        if dossier is not None:
+            dossier.origin = origin
     return f"{len(cards) + len(PARTNERS)} fiches d'annuaire, {len(programmes)} dossiers"
