@@ -87,7 +87,7 @@ def breakdown_chart(columns: Sequence[str], rows: Rows, *, kind: str, unit_label
     `tick` formats the value-axis numbers (French decimal comma); with several columns a legend names the
     series on the right."""
     register_fonts()
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=SANS)  # else ReportLab starts it in Helvetica, unembedded
     legend_width = 95.0 if len(columns) > 1 else 0.0
     rotate = len(rows) > 6 or any(len(label) > 10 for label, _ in rows)
     bottom_margin = 48.0 if rotate else 24.0

@@ -18,7 +18,7 @@ from reports.fonts import SANS, register_fonts
 def weekly_volume_chart(weeks: Sequence[tuple[int, int | None]], *, width: float, height: float) -> Drawing:
     """Bar chart of (week number, minutes or None); the axis labels are embedded-font text."""
     register_fonts()
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=SANS)  # else ReportLab starts it in Helvetica, unembedded
     chart = VerticalBarChart()
     chart.x, chart.y = 40, 28
     chart.width, chart.height = int(width - 55), int(height - 45)

@@ -12,6 +12,7 @@ from pathlib import Path
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus.tables import CellStyle
 
 FONT_DIR = Path(os.environ.get("REHAB_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 SANS = "DejaVuSans"
@@ -37,6 +38,9 @@ class FontsMissing(RuntimeError):
 
 def register_fonts() -> None:
     """Register the DejaVu faces once per process (idempotent) and map <b>/<i> to them."""
+    # Table cells start in ReportLab's default face (Helvetica, never embedded) even when every cell holds a
+    # Paragraph: make the default ours, so that each PDF carries only the embedded DejaVu faces.
+    CellStyle.fontname = SANS
     registered = set(pdfmetrics.getRegisteredFontNames())
     if all(name in registered for name in _FILES):
         return

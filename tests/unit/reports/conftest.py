@@ -70,3 +70,15 @@ def pdf_pages() -> Callable[[bytes], list[str]]:
 def pdf_text() -> Callable[[bytes], str]:
     """The extracted text of the whole document, lines joined by spaces (wrapping is layout, not content)."""
     return lambda pdf: " ".join(" ".join(_pdf_pages(pdf)).split())
+
+
+def unembedded_fonts(pdf: bytes) -> set[str]:
+    """The fonts a PDF uses without carrying them (a standard face like Helvetica has no font file at all)."""
+    missing = set()
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None or "/FontFile2" not in descriptor.get_object():
+                missing.add(str(font["/BaseFont"]))
+    return missing

@@ -22,6 +22,7 @@ from reports.annual_report import (
 )
 from reports.context import Letterhead
 from reports.fr import NBSP, NNBSP
+from tests.unit.reports.conftest import unembedded_fonts
 
 HEAD = Letterhead(name="Réhab Occitanie Ouest", address_lines=("3 allée des Platanes", "31000 Toulouse"),
                   phone="05 61 00 00 01", email="contact@rehab.invalid")
@@ -133,3 +134,7 @@ def test_a_nationwide_breakdown_stays_readable(ctx):
     assert "Département 101 101" in text  # the table row
     assert text.count("Département 001") == 2  # named under the axis and in the table
     assert text.count("Département 002") == 1  # table only
+
+
+def test_every_font_is_embedded(ctx):
+    assert unembedded_fonts(render_annual_report(ctx)) == set()
