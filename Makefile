@@ -39,5 +39,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+## The timing scripts (dataset.py and indicator_rows.py are the builders they share, not benchmarks).
+BENCHMARKS := plans reminders letters indicators
+
 bench: $(STAMP)
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	bash scripts/ensure-postgres.sh rehab_bench rehab_bench_indicators
+	@for name in $(BENCHMARKS); do echo "== benchmarks/$$name.py"; $(BIN)/python benchmarks/$$name.py || exit 1; done
