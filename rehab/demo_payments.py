@@ -45,8 +45,8 @@ def _record_sessions(session: Session, rng: random.Random, now: datetime) -> Non
         pro = chosen[key]
         session.add(ProfessionalSession(
             programme_id=task.programme_id, task_id=task.id, role=task.role, session_date=task.due_date,
-            professional_id=pro.id if pro else None, client_submission_id=str(uuid.UUID(int=rng.getrandbits(128))),
-            recorded_at=now))
+            professional_id=pro.id if pro else None, salaried=bool(pro and pro.salaried),
+            client_submission_id=str(uuid.UUID(int=rng.getrandbits(128))), recorded_at=now))
     session.flush()
 
 

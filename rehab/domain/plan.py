@@ -220,8 +220,14 @@ def shift_for_suspension(tasks: Iterable[OpenTask], *, start: date, end: date,
 # --------------------------------------------------------------------------------------------- validation
 
 
+#: The D0 is agreed with the patient within weeks of the committee's decision: more than a year ahead is a
+#: typing error (31/12/2100), which would otherwise generate a plan and book an ergocycle for nothing.
+D0_MAX_AHEAD_DAYS = 365
+
+
 def validate_d0(d0: date, *, today: date, protocol: Protocol, department: str | None) -> None:
-    """D0 is the inclusion visit: a working day in the patient's department, and not far in the past.
+    """D0 is the inclusion visit: a working day in the patient's department, not far in the past, and not
+    more than `D0_MAX_AHEAD_DAYS` ahead.
 
     A D0 up to `d0_past_tolerance_days` ago is accepted (the visit is entered after it happened);
     beyond that it is certainly a typing error.  Raises ScheduleError with every reason, in French.
@@ -235,6 +241,11 @@ def validate_d0(d0: date, *, today: date, protocol: Protocol, department: str | 
         errors.append(
             f"Le J0 du {fr_date(d0)} est passé de {(today - d0).days} jours : "
             f"il ne peut pas être antérieur de plus de {tolerance} jours à aujourd'hui ({fr_date(today)})."
+        )
+    if (d0 - today).days > D0_MAX_AHEAD_DAYS:
+        errors.append(
+            f"Le J0 du {fr_date(d0)} est trop lointain : il ne peut pas être fixé plus d'un an après "
+            f"aujourd'hui ({fr_date(today)}). Vérifiez l'année saisie."
         )
     if errors:
         raise ScheduleError(*errors)

@@ -5,7 +5,8 @@ programmes already started must keep their price: a programme is priced with the
 The versions live in the database (rehab.services.tariffs, table ``tariff_versions``), seeded from
 rehab/protocols/tariffs/tariffs.toml; this module parses and checks them whatever their source. Each forfait
 is an ordered list of steps (initial, follow-ups, final); the n-th session of that forfait in the programme
-earns the n-th step, and sessions beyond the list earn nothing — that is the cap. A session of a salaried
+earns the n-th step (sessions already paid keep their ranks, a session reported late takes the next free
+one), and sessions beyond the list earn nothing — that is the cap. A session of a salaried
 professional (e.g. a hospital psychologist) takes its rank but earns nothing: the employer pays him. Pricing
 is pure so that it is testable and re-computable at will (idempotent).
 """
@@ -209,39 +210,53 @@ def tariff_by_version(version: str, tariffs: tuple[Tariff, ...] | None = None) -
     return next((t for t in (load_tariffs() if tariffs is None else tariffs) if t.version == version), None)
 
 
+def _ranks_taken(tariff: Tariff, linked: Iterable[SessionFact]) -> dict[str, int]:
+    """How many ranks of each forfait the sessions already on a line hold (the first ones)."""
+    ranks: dict[str, int] = {}
+    for fact in linked:
+        forfait = tariff.forfait_for(fact.role)
+        if forfait is not None:
+            ranks[forfait.code] = ranks.get(forfait.code, 0) + 1
+    return ranks
+
+
 def price_programme(tariff: Tariff, sessions: Iterable[SessionFact], *, already_linked: frozenset[int],
-                    withdrawn: frozenset[int] = frozenset()) -> tuple[list[DueLine], list[Unpaid]]:
+                    withdrawn: frozenset[int] = frozenset(),
+                    committed: Mapping[str, Decimal] | None = None) -> tuple[list[DueLine], list[Unpaid]]:
     """Lines due for the sessions not yet linked to a payment line, and why the others earn nothing.
 
-    Sessions are ranked per forfait by date (then id) so the n-th earns the n-th step (a salaried
-    professional's session takes its rank and earns nothing); sessions already linked keep their rank so
-    re-running never re-pays nor shifts them. `withdrawn` sessions (their line was cancelled) take no rank
-    and are not proposed again.
+    The sessions already linked to a line keep their ranks: they hold the first ranks of their forfait,
+    whatever their dates. The other sessions take the next free ranks in date (then id) order, so a session
+    reported late never takes back the rank of a paid one (its step would be paid twice and the cap passed).
+    The n-th rank earns the n-th step; a salaried professional's session takes its rank and earns nothing;
+    a session without professional takes none (the step waits for a session whose professional is known).
+    `withdrawn` sessions (their line was cancelled) take no rank and are not proposed again. `committed`
+    (amounts of the live lines per forfait code) guards the cap in euros too, should cancellations have
+    freed a cheap step while a dear one stays paid.
     """
+    facts = [s for s in sessions if s.id not in withdrawn]
+    ranks = _ranks_taken(tariff, [s for s in facts if s.id in already_linked])
+    spent = dict(committed or {})
     due: list[DueLine] = []
     unpaid: list[Unpaid] = []
-    ranks: dict[str, int] = {}
-    for fact in sorted(sessions, key=lambda s: (s.session_date, s.id)):
-        if fact.id in withdrawn:
-            continue
+    for fact in sorted((s for s in facts if s.id not in already_linked), key=lambda s: (s.session_date, s.id)):
         forfait = tariff.forfait_for(fact.role)
         if forfait is None:
-            if fact.id not in already_linked:
-                unpaid.append(Unpaid(fact.id, "Aucun forfait dérogatoire pour ce rôle."))
+            unpaid.append(Unpaid(fact.id, "Aucun forfait dérogatoire pour ce rôle."))
             continue
         rank = ranks.get(forfait.code, 0)
-        ranks[forfait.code] = rank + 1
-        if fact.id in already_linked:
-            continue
-        if rank >= len(forfait.steps):
-            unpaid.append(Unpaid(fact.id, forfait.beyond))
-        elif fact.salaried:
-            unpaid.append(Unpaid(fact.id, SALARIED_REASON))
-        elif fact.professional_id is None:
-            ranks[forfait.code] = rank  # the step stays available for a session whose professional is known
+        if fact.professional_id is None and not fact.salaried and rank < len(forfait.steps):
             unpaid.append(Unpaid(fact.id, "Professionnel non renseigné dans la séance : à compléter."))
+            continue
+        ranks[forfait.code] = rank + 1
+        step = forfait.steps[rank] if rank < len(forfait.steps) else None
+        if step is None or (not fact.salaried and spent.get(forfait.code, Decimal("0.00")) + step.amount
+                            > forfait.cap):
+            unpaid.append(Unpaid(fact.id, forfait.beyond))
+        elif fact.salaried or fact.professional_id is None:
+            unpaid.append(Unpaid(fact.id, SALARIED_REASON))
         else:
-            step = forfait.steps[rank]
+            spent[forfait.code] = spent.get(forfait.code, Decimal("0.00")) + step.amount
             reason = (f"{forfait.label} — {step.label}, séance du {fact.session_date:%d/%m/%Y} "
                       f"(tarif {tariff.version})")
             due.append(DueLine(fact.id, fact.professional_id, forfait.code, step.amount, reason))

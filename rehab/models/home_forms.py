@@ -176,6 +176,10 @@ class ProfessionalSession(Base):
     role: Mapped[str] = mapped_column(String(30))
     session_date: Mapped[date]
     professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
+    #: The professional's « salarié » flag when the session was recorded (no forfait is due for it), kept so
+    #: that changing the directory later does not make past sessions payable. None: recorded before the flag
+    #: was kept here — pricing then reads the directory.
+    salaried: Mapped[bool | None] = mapped_column(Boolean)
     notes: Mapped[str | None] = mapped_column(Text)
     client_submission_id: Mapped[str] = mapped_column(String(36), unique=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

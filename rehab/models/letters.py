@@ -46,7 +46,10 @@ VERSION_STATES = {"draft": "Brouillon", "submitted": "Soumise", "reviewed": "Rel
                   "issued": "Établie", "dispatched": "Envoyée"}
 FROZEN_STATES = frozenset({"validated", "issued", "dispatched"})
 CHANNELS = {"mssante": "MSSanté / Medimail", "post": "Courrier postal", "email": "Courriel"}
-DISPATCH_STATES = {"pending": "À envoyer", "sent": "Envoyé", "failed": "Échec"}
+DISPATCH_STATES = {"pending": "À envoyer", "sent": "Envoyé", "failed": "Échec", "cancelled": "Annulé"}
+#: Rows still to send. A cancelled row (recipient who left the care team, version replaced by a newer one)
+#: stays in the log with its reason in `last_error` but is never sent.
+OPEN_DISPATCH_STATES = frozenset({"pending", "failed"})
 
 
 class Letter(Base):

@@ -1,10 +1,11 @@
 """The fleet follows the programme's decisions: the committee's decision books a unit, and the reservation's
 dates follow the D0 when it is fixed or moved.
 
-Called from rehab.services.committee (`record_item`) and rehab.services.plans (`fix_d0`, `move_d0`) with
-one line each, so those services stay unaware of the fleet's rules. Neither call ever refuses: a committee
-decision or a D0 is not blocked because no unit is free — the desk is told (in-app message to the
-assistantes and coordinateurs) and the D0 screens warn before a date is promised (see `availability_warning`).
+Called from rehab.services.committee (`record_item`), rehab.services.plans (`fix_d0`, `move_d0`) and
+rehab.services.programmes (`transition`, a programme closed before its D0) with one line each, so those
+services stay unaware of the fleet's rules. Neither call ever refuses: a committee decision or a D0 is not
+blocked because no unit is free — the desk is told (in-app message to the assistantes and coordinateurs)
+and the D0 screens warn before a date is promised (see `availability_warning`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from rehab.services.fleet import (
     programme_reservation,
     suitable_units,
 )
+from rehab.services.fleet_orders import prepare_pickup
 
 #: The délai target: the D0 comes within 4 weeks of the committee's decision. Until the D0 is fixed the
 #: reservation is provisional and planned as if it were then.
@@ -110,3 +112,12 @@ def follow_d0(session: Session, *, programme: Programme) -> None:
     if held.ergocycle.status == "reserved":
         held.start_on = start
     held.end_on = max(end, held.start_on)
+
+
+def on_programme_closed(session: Session, *, programme: Programme, now: datetime) -> None:
+    """A programme interrupted or reoriented before its D0 gives back the unit the committee booked: the
+    reservation is cancelled if the unit is still at the depot (its delivery order with it), a pick-up is
+    prepared if it was already delivered. With a D0 the plan's interruption task does this (see
+    rehab.models.fleet), so nothing is done here then."""
+    if programme.d0 is None:
+        prepare_pickup(session, programme, now)

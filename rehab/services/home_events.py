@@ -123,10 +123,12 @@ def record_professional_session(session: Session, *, programme: Programme, role:
         raise ServiceError("Choisissez le professionnel.")
     if session_date > today:
         raise ServiceError("La date de la consultation ne peut pas être dans le futur.")
-    if professional_id is not None and session.get(Professional, professional_id) is None:
+    professional = session.get(Professional, professional_id) if professional_id is not None else None
+    if professional_id is not None and professional is None:
         raise ServiceError("Professionnel introuvable dans l'annuaire.")
     row = ProfessionalSession(programme_id=programme.id, task_id=task.id if task else None, role=role,
                               session_date=session_date, professional_id=professional_id,
+                              salaried=bool(professional and professional.salaried),
                               notes=notes.strip() or None, client_submission_id=client_id,
                               recorded_by_id=user.id, recorded_at=now)
     session.add(row)

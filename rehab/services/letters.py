@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from rehab.domain.programme_states import Status
@@ -26,8 +27,10 @@ from rehab.models.letters import (
     DIRECT_VALIDATION_KINDS,
     ISSUED_KINDS,
     LETTER_KINDS,
+    OPEN_DISPATCH_STATES,
     TASK_CODES,
     Letter,
+    LetterDispatch,
     LetterReview,
     LetterVersion,
 )
@@ -40,6 +43,16 @@ from reports.syntheses import SECTIONS, SynthesisContext, context_from_json, con
 
 FROZEN_MESSAGE = ("Cette version est validée : elle ne peut plus être modifiée. "
                   "Pour la corriger, créez une nouvelle version.")
+
+
+class ConflictError(ServiceError):
+    """The form was drawn from a state of the letter that has changed since (answered with 409)."""
+
+
+def current_frozen(letter: Letter) -> LetterVersion | None:
+    """The version that goes out: the latest validated or issued one (a correction still in draft does not
+    replace it yet)."""
+    return next((v for v in reversed(letter.versions) if v.frozen), None)
 
 
 def _audit(session: Session, version: LetterVersion, *, user: User, now: datetime, action: str,
@@ -202,12 +215,36 @@ def _freeze(session: Session, version: LetterVersion, *, head: Letterhead, root:
     version.state = version.letter.state = state
     version.validated_at, version.validated_by_id = now, user.id
     session.flush()
+    _cancel_replaced(session, version, user=user, now=now)
+
+
+def _cancel_replaced(session: Session, version: LetterVersion, *, user: User, now: datetime) -> None:
+    """The older versions' rows not yet sent are cancelled, so a replaced letter never goes out; locked and
+    re-read first, so a row a concurrent send has just sent stays « sent »."""
+    older = [v.id for v in version.letter.versions if v.id != version.id]
+    if not older:
+        return
+    rows = session.scalars(select(LetterDispatch).where(LetterDispatch.version_id.in_(older))
+                           .order_by(LetterDispatch.id).with_for_update()
+                           .execution_options(populate_existing=True)).all()
+    for row in rows:
+        if row.status not in OPEN_DISPATCH_STATES:
+            continue
+        row.status, row.last_error = "cancelled", f"Remplacé par la version {version.number} : non envoyé."
+        audit.record(session, now=now, user_id=user.id, action="dispatch", object_type="letter",
+                     object_id=row.version_id, patient_id=version.letter.programme.patient_id,
+                     detail={"recipient": row.recipient_key, "channel": row.channel, "status": row.status,
+                             "replaced_by": version.number})
+    session.flush()
 
 
 def issue(session: Session, *, programme: Programme, kind: str, user: User, now: datetime, today: date,
-          head: Letterhead, root: str) -> LetterVersion:
+          head: Letterhead, root: str, expected_number: int | None = None,
+          new_version: bool = False) -> LetterVersion:
     """The assistante establishes a letter that needs no medical validation (the initial letters to the care
-    team): drawn from the record and frozen at once, ready to dispatch. Issuing again makes a new version."""
+    team): drawn from the record and frozen at once, ready to dispatch. Issuing again makes a new version, but
+    only when asked explicitly (`new_version`, e.g. after a care-team change) and only from the version the
+    form showed (`expected_number`, 0 for none): a double click or a second tab never issues twice."""
     if kind not in ISSUED_KINDS:
         raise ServiceError("Ce courrier passe par la rédaction du référent et la validation du médecin directeur.")
     if not user.has_role(Role.ASSISTANTE, Role.COORDINATEUR):
@@ -216,14 +253,30 @@ def issue(session: Session, *, programme: Programme, kind: str, user: User, now:
         raise ServiceError("Fixez d'abord le J0 : il figure dans le courrier aux professionnels.")
     letter = _letter(session, programme, kind, now=now)
     replaced = letter.current
-    if replaced is not None and not replaced.frozen:
-        raise ServiceError("Une version de ce courrier est déjà en cours.")
+    _check_issue(replaced, expected_number=expected_number, new_version=new_version)
     version = _new_version(letter, user=user, now=now)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:  # issued at the same moment from another tab
+        raise ConflictError("Ce courrier vient d'être établi par ailleurs : rechargez la page.") from exc
     _freeze(session, version, head=head, root=root, user=user, now=now, today=today, state="issued")
     _audit(session, version, user=user, now=now, action="create", sha256=version.sha256,
            replaces=replaced.number if replaced else None)
     return version
+
+
+def _check_issue(replaced: LetterVersion | None, *, expected_number: int | None, new_version: bool) -> None:
+    if replaced is not None and not replaced.frozen:
+        raise ServiceError("Une version de ce courrier est déjà en cours.")
+    number = replaced.number if replaced else 0
+    if expected_number is not None and expected_number != number:
+        raise ConflictError(f"Les courriers initiaux ont été établis entre-temps (version {number}) : "
+                            "vérifiez-les avant d'en établir une nouvelle version.")
+    if replaced is not None and not new_version:
+        raise ConflictError(f"Les courriers initiaux sont déjà établis (version {number}). Pour en établir "
+                            "une autre (après un changement dans l'équipe de soins), cochez « Établir une "
+                            "nouvelle version ».")
 
 
 def _store(root: str, data: bytes, *, now: datetime) -> tuple[str, str]:

@@ -74,13 +74,53 @@ def _salaried(session: Session) -> frozenset[int]:
 
 
 def _facts(rows: Iterable[ProfessionalSession], salaried: frozenset[int]) -> list[tariff_rules.SessionFact]:
+    """The session's own « salarié » flag (as it was when recorded) wins over today's directory, so that
+    removing the flag later never makes past sessions payable; sessions recorded before the flag was kept on
+    them (NULL) fall back to the directory."""
     return [tariff_rules.SessionFact(r.id, r.role, r.session_date, r.professional_id,
-                                     salaried=r.professional_id in salaried) for r in rows]
+                                     salaried=r.salaried if r.salaried is not None else r.professional_id in salaried)
+            for r in rows]
+
+
+@dataclass(frozen=True)
+class _Commitments:
+    """The live (non-cancelled) lines of some programmes: their tariff version and amounts per forfait."""
+
+    versions: dict[int, str]
+    amounts: dict[int, dict[str, Decimal]]
+
+
+def _commitments(session: Session, programme_ids: Sequence[int]) -> _Commitments:
+    rows = session.execute(select(PaymentLine.programme_id, PaymentLine.tariff_version, PaymentLine.forfait_code,
+                                  PaymentLine.amount)
+                           .where(PaymentLine.programme_id.in_(programme_ids), PaymentLine.status != "cancelled")
+                           .order_by(PaymentLine.id)).all()
+    versions: dict[int, str] = {}
+    amounts: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
+    for programme_id, version, code, amount in rows:
+        versions.setdefault(programme_id, version)
+        amounts[programme_id][code] += amount
+    return _Commitments(versions, amounts)
+
+
+def _programme_tariff(programme: Programme, pinned: str | None,
+                      tariffs: tuple[tariff_rules.Tariff, ...]) -> tariff_rules.Tariff:
+    """The tariff in force at D0 — until a line is created: the programme is then pinned to that line's
+    version, so moving the D0 across an effective date never mixes two versions in one programme."""
+    if pinned is None:
+        return tariff_rules.tariff_for(programme.d0, tariffs)
+    tariff = tariff_rules.tariff_by_version(pinned, tariffs)
+    if tariff is None:
+        raise tariff_rules.TariffError(f"Version de tarif « {pinned} » introuvable.")
+    return tariff
 
 
 def compute_due(session: Session, *, now: datetime, user: User | None,
                 programme_ids: Sequence[int] | None = None) -> SyncResult:
-    """Create the lines due for sessions not yet on a line (idempotent: running it twice adds nothing)."""
+    """Create the lines due for sessions not yet on a line (idempotent: running it twice adds nothing).
+
+    A programme is priced with the tariff in force at its D0 until its first line; from then on with the
+    version of its lines (`tariff_version` of a non-cancelled line), even if the D0 moves afterwards."""
     take_write_lock(session)
     query = select(ProfessionalSession).order_by(ProfessionalSession.programme_id, ProfessionalSession.id)
     if programme_ids is not None:
@@ -94,16 +134,18 @@ def compute_due(session: Session, *, now: datetime, user: User | None,
     programmes = {p.id: p for p in session.scalars(select(Programme).where(Programme.id.in_(by_programme)))}
     active, withdrawn = _link_state(session, list(by_programme))
     tariffs, salaried = all_tariffs(session), _salaried(session)
+    commitments = _commitments(session, list(by_programme))
     for programme_id, rows in by_programme.items():
         programme = programmes[programme_id]
         try:
-            tariff = tariff_rules.tariff_for(programme.d0, tariffs)
+            tariff = _programme_tariff(programme, commitments.versions.get(programme_id), tariffs)
         except tariff_rules.TariffError as exc:
             result.unpriced.append((programme_id, str(exc)))
             continue
         facts = _facts(rows, salaried)
         due, unpaid = tariff_rules.price_programme(tariff, facts, already_linked=frozenset(active),
-                                                   withdrawn=frozenset(withdrawn))
+                                                   withdrawn=frozenset(withdrawn),
+                                                   committed=commitments.amounts.get(programme_id))
         result.unpaid += [(u.session_id, u.reason) for u in unpaid]
         for item in due:
             line = PaymentLine(programme_id=programme_id, professional_id=item.professional_id,
@@ -234,15 +276,17 @@ def programme_cost(session: Session, programme: Programme) -> ProgrammeCost:
     tariff: tariff_rules.Tariff | None = None
     unpaid: list[tuple[ProfessionalSession, str]] = []
     pending = 0
+    commitments = _commitments(session, [programme.id])
     try:
-        tariff = tariff_rules.tariff_for(programme.d0, all_tariffs(session))
+        tariff = _programme_tariff(programme, commitments.versions.get(programme.id), all_tariffs(session))
     except tariff_rules.TariffError as exc:
         unpaid = [(row, str(exc)) for row in rows.values()]
     if tariff is not None:
         active, withdrawn = _link_state(session, [programme.id])
         facts = _facts(rows.values(), _salaried(session))
         due, skipped = tariff_rules.price_programme(tariff, facts, already_linked=frozenset(active),
-                                                    withdrawn=frozenset(withdrawn))
+                                                    withdrawn=frozenset(withdrawn),
+                                                    committed=commitments.amounts.get(programme.id))
         unpaid, pending = [(rows[u.session_id], u.reason) for u in skipped], len(due)
     live = [line for line in lines if line.status != "cancelled"]
     return ProgrammeCost(programme, tariff, lines,

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab.domain.clock import local_date
-from rehab.domain.programme_states import Status, TransitionError, check_transition
+from rehab.domain.programme_states import FINAL_STATUSES, Status, TransitionError, check_transition
 from rehab.domain.roles import Role
 from rehab.models import Patient, Programme, ProgrammeTransition, User, UserRole
-from rehab.services import audit, plans
+from rehab.services import audit, fleet_decisions, plans
 from rehab.services.errors import ServiceError, StaleEditError
 
 
@@ -49,6 +49,13 @@ def _check_version(session: Session, programme: Programme, expected_version: int
         )
 
 
+def check_form_version(session: Session, programme: Programme, typed: str | None) -> None:
+    """A form sent with the version it was shown with (hidden field) is refused if someone saved the programme
+    meanwhile, so that two people moving the D0 at once do not silently overwrite each other."""
+    if typed:
+        _check_version(session, programme, int(typed) if typed.isdigit() else 0)
+
+
 def transition(session: Session, *, programme: Programme, target: Status, reason: str, expected_version: int,
                user: User, now: datetime, ip: str | None) -> ProgrammeTransition:
     """Applies one step of the life cycle; refusals raise with a French explanation."""
@@ -76,6 +83,8 @@ def transition(session: Session, *, programme: Programme, target: Status, reason
     previous = programme.status
     programme.status = target.value
     programme.updated_at = now
+    if target in FINAL_STATUSES:
+        fleet_decisions.on_programme_closed(session, programme=programme, now=now)
     session.flush()
     audit.record(session, now=now, user_id=user.id, action="update", object_type="programme",
                  object_id=programme.id, object_version=programme.version, patient_id=programme.patient_id,

@@ -9,10 +9,11 @@ from email.header import decode_header, make_header
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
 
 from rehab.domain.programme_states import Status
 from rehab.domain.roles import Role
-from rehab.models import AuditEvent, CareTeamMember, LetterDispatch, Professional
+from rehab.models import AuditEvent, CareTeamMember, LetterDispatch, LetterVersion, Professional, User
 from rehab.services import letter_dispatch, letters
 from reports.context import Letterhead
 from tests.conftest import free_port
@@ -97,3 +98,28 @@ def test_cli_verify_detects_an_altered_frozen_letter(runner, db, tmp_path, valid
     bad = runner.invoke(args=["letters", "verify"])
     assert bad.exit_code == 1
     assert "altéré" in bad.output
+
+
+def test_two_simultaneous_sends_deliver_one_message(db, connection, tmp_path, smtp, validated):
+    """Two requests opened the dispatch page at once: each holds the row as « to send » in its own session. The
+    second, once the first has sent, takes the lock, re-reads the row and sends nothing."""
+    inbox, port = smtp
+    version, assistante = validated
+    row = letter_dispatch.prepare(db, version=version, user=assistante, now=NOW)[0]
+    other = OrmSession(bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False)
+    try:
+        stale_row = other.get_one(LetterDispatch, row.id)
+        stale_version, stale_user = other.get_one(LetterVersion, version.id), other.get_one(User, assistante.id)
+        assert stale_row.status == "pending" and stale_version.dispatches == [stale_row]
+        letter_dispatch.send_electronic(db, version=version, config=config(port), root=str(tmp_path),
+                                        user=assistante, now=NOW)
+        assert row.status == "sent" and len(inbox.messages) == 1
+        assert stale_row.status == "pending"  # what the second request still believes
+        letter_dispatch.send_one(other, dispatch=stale_row, config=config(port), root=str(tmp_path),
+                                 user=stale_user, now=NOW)
+        letter_dispatch.send_electronic(other, version=stale_version, config=config(port), root=str(tmp_path),
+                                        user=stale_user, now=NOW)
+        assert stale_row.status == "sent" and stale_row.attempts == 1
+    finally:
+        other.close()
+    assert len(inbox.messages) == 1

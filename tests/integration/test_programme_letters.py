@@ -127,7 +127,7 @@ def test_interruption_letter_needs_an_interrupted_programme_and_only_the_medecin
     assert "Reprise à discuter avec le pneumologue." in text
     assert "Validé par Dr Anne Lafforgue, médecin directeur" in text
 
-    rows = letter_dispatch.prepare(db, version=version)
+    rows = letter_dispatch.prepare(db, version=version, user=team["assistante"], now=NOW)
     assert {(d.recipient_name, d.channel) for d in rows} == {("Dr Souleil", "mssante"), ("SERRES Aimé", "post")}
     letter_dispatch.send_electronic(db, version=version, config={}, root=str(tmp_path), user=team["assistante"],
                                     now=NOW)
@@ -185,13 +185,14 @@ def test_channel_follows_the_secure_address_as_the_source_says(db, tmp_path, tea
     secure = add_pro(db, programme, "dieteticien", name="Mme Secure", mssante="secure@diet.mssante.fr",
                      preferred_channel="mssante")
     version = freeze(db, team, "initiale", str(tmp_path))
-    channels = {d.professional_id: d.channel for d in letter_dispatch.prepare(db, version=version)}
+    rows = letter_dispatch.prepare(db, version=version, user=team["assistante"], now=NOW)
+    channels = {d.professional_id: d.channel for d in rows}
     # « via Medimail (si le correspondant est titulaire d'une adresse Medimail) ou par voie postale »
     assert channels == {holder.id: "mssante", no_address.id: "post", secure.id: "mssante"}
 
     no_address.mssante = "nouvelle@mt.mssante.fr"  # the directory changes before anything was sent
     db.flush()
-    rows = letter_dispatch.prepare(db, version=version)
+    rows = letter_dispatch.prepare(db, version=version, user=team["assistante"], now=NOW)
     assert len(rows) == 3
     assert next(d for d in rows if d.professional_id == no_address.id).channel == "mssante"
 
@@ -203,7 +204,8 @@ def test_postal_recipient_without_address_is_reported_not_printed_blank(db, tmp_
     add_pro(db, programme, "medecin_traitant", name="Dr Incomplet", organisation="Cabinet du Canal",
             postal_code="31000", city="Toulouse")  # no street: La Poste cannot deliver
     version = freeze(db, team, "initiale", str(tmp_path))
-    missing = letter_dispatch.missing_addresses(letter_dispatch.prepare(db, version=version))
+    rows = letter_dispatch.prepare(db, version=version, user=team["assistante"], now=NOW)
+    missing = letter_dispatch.missing_addresses(rows)
     assert [d.recipient_name for d in missing] == ["Dr Incomplet"]
     batch = letter_dispatch.print_batch(db, version=version, head=HEAD, root=str(tmp_path),
                                         user=team["assistante"], now=NOW)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from rehab.domain.tariffs import (
+    SALARIED_REASON,
     SessionFact,
     TariffError,
     check_new_version,
@@ -174,3 +175,41 @@ def test_a_new_version_must_be_future_and_unique():
                                  ("", date(2026, 4, 1), "Nommez"), ("x", date(2020, 4, 17), "date future")):
         with pytest.raises(TariffError, match=message):
             check_new_version(new(version, on), load_tariffs(), today=D0)
+
+
+def test_a_late_reported_session_takes_the_next_free_rank_and_the_cap_holds():
+    """Issue #8: sessions at D0+1, +2, +3 weeks are paid (50, 26, 26); a session dated D0 reported afterwards
+    must not take rank 0 again (50 € twice, 204 € > 180 €)."""
+    tariff = tariff_for(D0)
+    first = [SessionFact(i, "paramedical", D0 + timedelta(weeks=i), 7) for i in (1, 2, 3)]
+    due, _ = price_programme(tariff, first, already_linked=frozenset())
+    assert [line.amount for line in due] == [Decimal("50.00"), Decimal("26.00"), Decimal("26.00")]
+    late = [SessionFact(10, "paramedical", D0, 7)] + [SessionFact(10 + i, "paramedical", D0 + timedelta(weeks=3 + i),
+                                                                  7) for i in (1, 2, 3)]
+    due, unpaid = price_programme(tariff, first + late, already_linked=frozenset({1, 2, 3}),
+                                  committed={"paramedical": Decimal("102.00")})
+    assert [(line.session_id, line.amount) for line in due] == [(10, Decimal("26.00")), (11, Decimal("26.00")),
+                                                                (12, Decimal("26.00"))]
+    assert "Séance de suivi 3/5, séance du 02/03/2026" in due[0].reason
+    assert [u.session_id for u in unpaid] == [13] and "plafond" in unpaid[0].reason
+    assert Decimal("102.00") + sum(line.amount for line in due) == Decimal("180.00")
+
+
+def test_a_salaried_session_reported_late_takes_a_rank_and_the_linked_ones_keep_theirs():
+    tariff = tariff_for(D0)
+    paid = [SessionFact(i, "dieteticien", D0 + timedelta(weeks=i), 7) for i in (1, 2)]
+    salaried = SessionFact(3, "dieteticien", D0, 8, salaried=True)
+    new = SessionFact(4, "dieteticien", D0 + timedelta(weeks=5), 7)
+    due, unpaid = price_programme(tariff, [*paid, salaried, new], already_linked=frozenset({1, 2}))
+    assert [(u.session_id, u.reason) for u in unpaid] == [(3, SALARIED_REASON)]
+    assert [(line.session_id, line.amount) for line in due] == [(4, Decimal("45.00"))]  # rank 3: the final one
+
+
+def test_the_cap_in_euros_holds_when_a_cancelled_cheap_step_is_taken_again():
+    """Psychologist 45, 45, 60: the first line cancelled, the 60 € one still paid; the next session would take
+    rank 2 (60 €) again — 45 + 60 + 60 > 150 — so it earns nothing."""
+    tariff = tariff_for(D0)
+    facts = sessions("psychologue", 4)
+    due, unpaid = price_programme(tariff, facts, already_linked=frozenset({2, 3}), withdrawn=frozenset({1}),
+                                  committed={"psychologue_tabacologue": Decimal("105.00")})
+    assert due == [] and [u.session_id for u in unpaid] == [4] and "150" in unpaid[0].reason

@@ -191,3 +191,48 @@ def test_an_interruption_prepares_the_pickup_and_an_undone_pickup_is_a_non_event
     night = datetime.combine(pickup.window_end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     reminders.nonevent_pass(db, now=night)
     assert "relance_logistics" in set(db.scalars(select(Reminder.rule).where(Reminder.task_id == pickup.task_id)))
+
+
+def _interrupt(client, db, programme: Programme):
+    page = f"/programmes/{programme.id}"
+    response = post(client, f"{page}/etape", {"target": "interrompu", "reason": "Refus du patient",
+                                              "version": str(programme.version)}, token_from=page)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.expire_all()
+
+
+def test_a_programme_interrupted_before_its_d0_gives_back_the_unit_booked_for_it(db, desk):
+    """Issue #8: the committee books a unit at the validated stage; interrupted before any D0, the unit was
+    kept reserved for ever. Still at the depot: the reservation and its delivery order are cancelled."""
+    users, clients = desk
+    unit, provider = make_unit(db), make_provider(db)
+    programme = make_fleet_programme(db, status=Status.VALIDE)
+    fleet.reserve(db, programme=programme, unit=unit, user=users["assistante"], now=NOW)
+    fleet_page = f"/parc/programmes/{programme.id}"
+    assert post(clients["assistante"], f"{fleet_page}/commandes", {"kind": "delivery", "provider_id": provider.id,
+                "planned_on": "06/03/2026"}, token_from=fleet_page).status_code == 302
+    _interrupt(clients["medecin"], db, programme)
+    assert db.get(Programme, programme.id).status == Status.INTERROMPU.value
+    reservation = db.scalar(select(Reservation).where(Reservation.programme_id == programme.id))
+    assert reservation.state == "cancelled" and db.get(type(unit), unit.id).status == "available"
+    delivery = db.scalar(select(ProviderOrder).where(ProviderOrder.programme_id == programme.id))
+    assert delivery.cancelled_at is not None
+    assert fleet.suitable_units(db, make_fleet_programme(db, status=Status.VALIDE)) == [db.get(type(unit), unit.id)]
+
+
+def test_a_unit_delivered_before_the_d0_is_picked_up_when_the_programme_is_interrupted(db, desk):
+    users, clients = desk
+    unit, provider = make_unit(db), make_provider(db)
+    programme = make_fleet_programme(db, status=Status.VALIDE)
+    fleet.reserve(db, programme=programme, unit=unit, user=users["assistante"], now=NOW)
+    fleet.move(db, unit, to_status="at_patient", location="Domicile", now=NOW, user=users["assistante"],
+               programme_id=programme.id, note="Livré")
+    db.add(ProviderOrder(programme_id=programme.id, kind="delivery", provider_id=provider.id, ergocycle_id=unit.id,
+                         planned_on=NOW.date(), window_end=NOW.date(), snapshot={}, created_at=NOW,
+                         done_on=NOW.date()))
+    db.flush()
+    _interrupt(clients["medecin"], db, programme)
+    pickup = db.scalar(select(ProviderOrder).where(ProviderOrder.programme_id == programme.id,
+                                                   ProviderOrder.kind == "pickup"))
+    assert pickup is not None and pickup.provider_id == provider.id and pickup.ergocycle_id == unit.id
+    assert "Récupération" in clients["assistante"].get(f"/parc/programmes/{programme.id}").get_data(as_text=True)

@@ -193,3 +193,27 @@ def test_a_refused_consent_leaves_no_scan_behind(client, db, programme, app):
     assert response.status_code == 400
     uploads_dir = Path(app.config["INSTANCE_FILES"]) / "uploads"
     assert not uploads_dir.exists() or not [p for p in uploads_dir.rglob("*") if p.is_file()]
+
+
+def _form_version(page: str, action: str) -> str:
+    form = page.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    return form.split('name="version" value="', 1)[1].split('"', 1)[0]
+
+
+def test_d0_form_sent_after_someone_changed_the_programme_is_refused_and_input_kept(client, db, programme):
+    """Issue #8: the version the page was shown with is checked, as on the programme page."""
+    _reached(client, programme)
+    url = _url(programme, "j0")
+    seen = _form_version(client.get(url).get_data(as_text=True), url)
+    programme.notes = "Patient à rappeler le soir"  # a colleague saves the programme meanwhile
+    db.flush()
+    response = post(client, url, {"d0": "16/03/2026", "version": seen}, token_from=url)
+    assert response.status_code == 409 and "modifié par quelqu'un d'autre" in _text(response)
+    assert 'value="16/03/2026"' in response.get_data(as_text=True)
+    db.expire_all()
+    assert programme.d0 is None
+    fresh = _form_version(response.get_data(as_text=True), url)
+    assert fresh != seen
+    assert post(client, url, {"d0": "16/03/2026", "version": fresh}, token_from=url).status_code == 302
+    db.expire_all()
+    assert programme.d0 == date(2026, 3, 16)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -237,7 +238,47 @@ def test_stale_draft_form_is_refused_without_losing_text(client, db, world):
     assert post(client, url, {"bilan": "premier", "revision_seen": "1"}, token_from=url).status_code == 302
     response = post(client, url, {"bilan": "texte tapé hors ligne", "revision_seen": "1"}, token_from=url)
     assert response.status_code == 409
-    assert "texte tapé hors ligne" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "texte tapé hors ligne" in page  # what was typed, in the form
+    assert "Texte enregistré entre-temps" in page and "premier" in page  # what was saved, beside it
+    seen = re.search(r'id="revision_seen" name="revision_seen" type="hidden" value="(\d+)"', page)
+    assert seen and seen.group(1) == "2"
+    merged = post(client, url, {"bilan": "premier + texte tapé hors ligne", "revision_seen": seen.group(1)},
+                  token_from=url)
+    assert merged.status_code == 302  # the merge goes through, no reload needed
+    assert _version(db, vid).sections == {"bilan": "premier + texte tapé hors ligne"}
+
+
+def test_a_replaced_version_is_not_sent_and_its_pending_rows_are_cancelled(app, client, db, world, tmp_path):
+    v1 = _to_reviewed(client, world, db)
+    _validate(app, world, v1)
+    app.config["MAIL_SERVER"] = None  # development outbox under INSTANCE_FILES
+    helper = app.test_client()
+    login(helper, world["assistante"])
+    old_url = f"/courriers/{v1}/envoi"
+    assert "Dr Souleil" in helper.get(old_url).get_data(as_text=True)  # v1's rows drawn up, not sent yet
+    ref = app.test_client()  # a correction: v2 goes through review and validation
+    login(ref, world["referent"])
+    letters_url = f"/programmes/{world['programme'].id}/courriers"
+    v2 = int(post(ref, letters_url, {"kind": "finale"}, token_from=letters_url).headers["Location"].rsplit("/")[-1])
+    post(ref, f"/courriers/{v2}/soumettre", token_from=f"/courriers/{v2}")
+    coord = app.test_client()
+    login(coord, world["coordinateur"])
+    post(coord, f"/courriers/{v2}/relecture", {"outcome": "passed", "comments": ""}, token_from=f"/courriers/{v2}")
+    _validate(app, world, v2)
+
+    refused = post(helper, old_url, token_from=old_url)  # the stale page's « send » button
+    assert refused.status_code == 409
+    assert "La version 1 a été remplacée par la version 2" in refused.get_data(as_text=True)
+    assert post(helper, f"/courriers/{v1}/lot-postal", token_from=old_url).status_code == 409
+    assert not list((Path(tmp_path) / "outbox").glob("*.eml"))
+    old = _version(db, v1)
+    assert {(d.status, d.last_error) for d in old.dispatches} == {
+        ("cancelled", "Remplacé par la version 2 : non envoyé.")}
+    page = helper.get(old_url).get_data(as_text=True)
+    assert "remplacée par la version 2" in page and "Envoyer par MSSanté" not in page
+    assert post(helper, f"/courriers/{v2}/envoi", token_from=old_url).status_code == 302
+    assert len(list((Path(tmp_path) / "outbox").glob("*.eml"))) == 1
 
 
 def test_preview_of_a_draft_and_programme_page_link(client, db, world):

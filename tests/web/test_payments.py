@@ -251,3 +251,40 @@ def test_cli_computes_due_lines_idempotently(runner, db, world):
     assert first.exit_code == 0, first.output
     assert "6 nouvelle(s) ligne(s) à payer ; 1 séance(s) sans paiement" in first.output
     assert "0 nouvelle(s) ligne(s)" in runner.invoke(args=["payments", "compute"]).output
+
+
+def record_via_form(client, programme, pro, on: date, role: str = "paramedical"):
+    """A consultation entered on the programme's « séances des professionnels » page, as the team does."""
+    url = f"/programmes/{programme.id}/seances-professionnels"
+    response = post(client, url, {"role": role, "session_date": on.strftime("%d/%m/%Y"),
+                                  "professional_id": str(pro.id), "notes": "",
+                                  "client_submission_id": f"00000000-0000-4000-8000-{next(_ids):012d}"},
+                    token_from=url)
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def test_a_session_reported_late_never_takes_back_a_paid_rank_and_the_cap_holds(client, app, db):
+    """Issue #8: D0+1, +2, +3 weeks paid 50, 26, 26; then a session dated D0 and three more are recorded: the
+    late one takes the next free rank (26 €), not the initial 50 € again, and the total stays at 180 €."""
+    gest, coord = make_user(db, Role.GESTIONNAIRE), make_user(db, Role.COORDINATEUR)
+    programme = make_programme(db, make_patient(db), status=Status.EN_COURS, d0=date(2026, 1, 5))
+    kine = make_pro(db)
+    team = app.test_client()
+    login(team, coord)
+    for week in (1, 2, 3):
+        record_via_form(team, programme, kine, programme.d0 + timedelta(weeks=week))
+    login(client, gest)
+    compute(client)
+    pay_all(client, db)
+    for week in (0, 4, 5, 6):
+        record_via_form(team, programme, kine, programme.d0 + timedelta(weeks=week))
+    page = compute(client).get_data(as_text=True)
+    assert "3 nouvelle(s) ligne(s)" in page
+    db.expire_all()
+    lines = db.scalars(select(PaymentLine).where(PaymentLine.programme_id == programme.id)
+                       .order_by(PaymentLine.id)).all()
+    assert [str(line.amount) for line in lines] == ["50.00", "26.00", "26.00", "26.00", "26.00", "26.00"]
+    assert sum(line.amount for line in lines) == Decimal("180.00")
+    assert "Séance de suivi 3/5, séance du 05/01/2026" in lines[3].reason
+    cost = client.get(f"/paiements/programmes/{programme.id}").get_data(as_text=True)
+    assert "Au-delà de 5 séances de suivi" in cost  # the last one recorded earns nothing, and the page says why

@@ -175,3 +175,50 @@ def test_protocol_pages(app, db):
     referent = app.test_client()
     login(referent, make_user(db, Role.REFERENT))
     assert referent.get("/admin/protocoles").status_code == 403
+
+
+def test_a_d0_more_than_a_year_ahead_is_refused_and_input_kept(setting, db):
+    """Issue #8: 31/12/2100 was accepted (a plan and an ergocycle for 2100)."""
+    programme, _, clients = setting
+    for typed in ("31/12/2100", "08/03/2027"):
+        response = post(clients["desk"], f"/programmes/{programme.id}/j0", {"d0": typed, "bmi": "27"})
+        body = response.get_data(as_text=True)
+        assert response.status_code == 409, typed
+        assert "trop lointain" in body and "plus d&#39;un an après aujourd&#39;hui (02/03/2026)" in body
+        assert f'value="{typed}"' in body and 'value="27' in body
+    db.expire_all()
+    assert db.get(Programme, programme.id).d0 is None
+    assert post(clients["desk"], f"/programmes/{programme.id}/j0", {"d0": "01/03/2027"}).status_code == 302
+
+
+def _d0_version(page: str, action: str) -> str:
+    """The hidden version of the D0 form, as the browser would send it back."""
+    form = page.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    return form.split('name="version" value="', 1)[1].split('"', 1)[0]
+
+
+def test_two_people_moving_d0_at_once_the_second_is_told_and_keeps_what_was_typed(setting, db, app):
+    """Issue #8: the hidden version was never checked — the last save silently won."""
+    programme, _, clients = setting
+    post(clients["desk"], f"/programmes/{programme.id}/j0", {"d0": "09/03/2026"})
+    other = app.test_client()
+    login(other, make_user(db, Role.COORDINATEUR))
+    url, action = f"/programmes/{programme.id}", f"/programmes/{programme.id}/j0"
+    seen_by_desk = _d0_version(clients["desk"].get(url).get_data(as_text=True), action)
+    seen_by_other = _d0_version(other.get(url).get_data(as_text=True), action)
+    assert seen_by_desk == seen_by_other
+    assert post(other, action, {"d0": "16/03/2026", "reason": "Report", "version": seen_by_other},
+                token_from=url).status_code == 302
+    response = post(clients["desk"], action, {"d0": "23/03/2026", "reason": "Kiné absent", "version": seen_by_desk},
+                    token_from=url)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409 and "modifié par quelqu&#39;un d&#39;autre" in body
+    assert 'value="23/03/2026"' in body and "Kiné absent" in body
+    db.expire_all()
+    assert db.get(Programme, programme.id).d0 == date(2026, 3, 16)
+    fresh = _d0_version(body, action)
+    assert fresh != seen_by_desk  # having seen the change, resubmitting is accepted
+    assert post(clients["desk"], action, {"d0": "23/03/2026", "reason": "Kiné absent", "version": fresh},
+                token_from=url).status_code == 302
+    db.expire_all()
+    assert db.get(Programme, programme.id).d0 == date(2026, 3, 23)

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from rehab.domain.programme_states import Status
 from rehab.domain.roles import Role
-from rehab.models import PaymentLine
+from rehab.models import PaymentLine, ProfessionalSession
 from rehab.models.directory import Professional
 from rehab.models.payments import TariffVersion
 from tests.factories import NOW, login, make_patient, make_programme, make_user, post
-from tests.web.test_payments import make_pro, make_session
+from tests.web.test_payments import make_pro, make_session, record_via_form
 
 URL = "/paiements/tarifs"
 FUTURE = date(2026, 6, 1)  # the tests' today is 02/03/2026
@@ -157,3 +157,50 @@ def test_a_salaried_professional_flagged_in_the_directory_is_paid_no_forfait(cli
     body = client.get(f"/paiements/programmes/{programme.id}").get_data(as_text=True)
     assert "Professionnel salarié (ex. hospitalier)" in body
     assert "Mme Hôpital" not in client.get("/paiements/").get_data(as_text=True)
+
+
+def test_removing_the_salaried_flag_later_does_not_make_past_sessions_payable(client, db, gestionnaire):
+    """Issue #8: the session keeps the flag its professional had when it was recorded."""
+    desk = client.application.test_client()
+    login(desk, make_user(db, Role.ASSISTANTE))
+    psy = make_pro(db, kind="psychologue", name="Mme Hôpital")
+    url = f"/annuaire/{psy.id}"
+    form = {"kind": "psychologue", "name": "Mme Hôpital", "preferred_channel": "post", "department": "31"}
+    assert post(desk, url, {**form, "version": str(psy.version), "salaried": "y"}, token_from=url).status_code == 302
+    programme = make_programme(db, make_patient(db), status=Status.EN_COURS, d0=date(2026, 1, 5))
+    record_via_form(desk, programme, psy, programme.d0, role="psychologue")
+    db.expire_all()
+    assert db.scalar(select(ProfessionalSession.salaried).where(
+        ProfessionalSession.programme_id == programme.id)) is True
+    # she leaves the hospital: the flag is removed; her next consultation is hers to be paid, not the past one
+    assert post(desk, url, {**form, "version": str(db.get(Professional, psy.id).version)},
+                token_from=url).status_code == 302
+    record_via_form(desk, programme, psy, programme.d0 + timedelta(weeks=2), role="psychologue")
+    assert post(client, "/paiements/calculer", token_from="/paiements/").status_code == 302
+    db.expire_all()
+    lines = db.scalars(select(PaymentLine).where(PaymentLine.programme_id == programme.id)).all()
+    assert [line.amount for line in lines] == [Decimal("45.00")]  # only the consultation after the change,
+    assert "séance du 19/01/2026" in lines[0].reason  # and the salaried first one kept its rank (unpaid)
+    body = client.get(f"/paiements/programmes/{programme.id}").get_data(as_text=True)
+    assert "Professionnel salarié (ex. hospitalier)" in body
+
+
+def test_a_programme_keeps_the_tariff_of_its_first_line_when_its_d0_moves_across_an_effective_date(
+        client, db, gestionnaire):
+    """Issue #8: lines once came out [('50.00', '2020-04'), ('36.00', '2026-06')] for one programme."""
+    assert _new_version(client, paramedical=["60"] + ["36"] * 5).status_code == 302
+    kine = make_pro(db)
+    programme = make_programme(db, make_patient(db), status=Status.EN_COURS, d0=date(2026, 5, 25))
+    make_session(db, programme, kine)
+    assert post(client, "/paiements/calculer", token_from="/paiements/").status_code == 302
+    programme.d0 = date(2026, 6, 8)  # the D0 moved past the new version's effective date
+    db.flush()
+    make_session(db, programme, kine, on=date(2026, 6, 15))
+    assert post(client, "/paiements/calculer", token_from="/paiements/").status_code == 302
+    db.expire_all()
+    lines = db.scalars(select(PaymentLine).where(PaymentLine.programme_id == programme.id)
+                       .order_by(PaymentLine.id)).all()
+    assert [(str(line.amount), line.tariff_version) for line in lines] == [("50.00", "2020-04"),
+                                                                           ("26.00", "2020-04")]
+    body = _page(client.get(f"/paiements/programmes/{programme.id}"))
+    assert "2 300,00 €" in body and "2 400,00 €" not in body

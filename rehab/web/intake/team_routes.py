@@ -6,7 +6,7 @@ from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
-from flask import current_app, flash, redirect, send_file, url_for
+from flask import current_app, flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -17,7 +17,8 @@ from rehab.models import CareTeamMember, Professional, Programme
 from rehab.models.care_team import TEAM_ROLES
 from rehab.services import care_team, documents
 from rehab.services import consent as consent_service
-from rehab.services.errors import ServiceError
+from rehab.services import programmes as programme_service
+from rehab.services.errors import ServiceError, StaleEditError
 from rehab.web.common import client_ip, now, programme_or_404, roles_required, user
 from rehab.web.fleet.routes import confirm_fleet_shortage
 from rehab.web.forms import choices, paris_today
@@ -25,7 +26,8 @@ from rehab.web.intake.forms import AnswerForm, D0Form, MemberForm
 from rehab.web.intake.routes import _fail, bp, render_step
 
 
-def _d0(programme: Programme, form: D0Form | None = None, status: int = 200) -> ResponseReturnValue:
+def _d0(programme: Programme, form: D0Form | None = None, status: int = 200,
+        version: str | None = None) -> ResponseReturnValue:
     row = consent_service.consent_of(Session(), programme)
     if form is None:
         default = row.agreed_start if row and row.agreed_start else next_working_day(
@@ -34,7 +36,7 @@ def _d0(programme: Programme, form: D0Form | None = None, status: int = 200) -> 
     practical = consent_service.practical_of(Session(), programme)
     reached = any(c.outcome == "reached" for c in consent_service.calls_of(Session(), programme))
     return render_step("d0", programme, status=status, form=form, consent=row, reached=reached,
-                       exclusions=practical.exclusions if practical else [])
+                       exclusions=practical.exclusions if practical else [], version=version or programme.version)
 
 
 @bp.get("/j0")
@@ -48,15 +50,18 @@ def d0(programme_id: int) -> ResponseReturnValue:
 def fix_d0(programme_id: int) -> ResponseReturnValue:
     programme = programme_or_404(programme_id, action=None)
     form = D0Form()
+    typed_version = request.form.get("version")  # the version the page was shown with (hidden field)
     if not form.validate_on_submit():
-        return _d0(programme, form, 400)
+        return _d0(programme, form, 400, typed_version)
     try:
+        programme_service.check_form_version(Session(), programme, typed_version)
         confirm_fleet_shortage(programme, form.d0.data)  # issue 8: warn before a D0 without ergocycle
         tasks = consent_service.fix_start(Session(), programme=programme, d0=form.d0.data, user=user(), now=now(),
                                           today=paris_today(), ip=client_ip())
     except ServiceError as exc:
         _fail(exc)
-        return _d0(programme_or_404(programme_id, action=None), form, 409)
+        kept = None if isinstance(exc, StaleEditError) else typed_version  # stale: resubmit with the new one
+        return _d0(programme_or_404(programme_id, action=None), form, 409, kept)
     Session.commit()
     flash(f"J0 fixé au {form.d0.data:%d/%m/%Y} : plan généré ({len(tasks)} tâches), programme planifié.", "success")
     return redirect(url_for("intake.team", programme_id=programme_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from rehab.models.letters import ISSUED_KINDS, LETTER_KINDS
@@ -15,6 +15,19 @@ MAX_SECTION = 20_000
 
 class EmptyForm(FlaskForm):
     """A button that only needs its CSRF token."""
+
+
+class IssueForm(FlaskForm):
+    """Establish the initial letters: from the version number the page showed (0: none yet), and a new version
+    only when asked for explicitly."""
+
+    expected_version = HiddenField(validators=[InputRequired("Formulaire périmé : rechargez la page.")])
+    new_version = BooleanField("Établir une nouvelle version")
+
+    def expected_number(self) -> int | None:
+        """The version number the page showed; None when the hidden field was tampered with."""
+        value = (self.expected_version.data or "").strip()
+        return int(value) if value.isdigit() else None
 
 
 class StartForm(FlaskForm):

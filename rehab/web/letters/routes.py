@@ -27,12 +27,13 @@ from flask_login import logout_user
 from rehab.db import Session
 from rehab.domain.clock import local_date
 from rehab.domain.roles import CLINICAL_ROLES, Role
+from rehab.models import Programme
 from rehab.models.letters import DIRECT_VALIDATION_KINDS, ISSUED_KINDS, LETTER_KINDS, LetterVersion
 from rehab.services import accounts, documents
 from rehab.services import letters as service
 from rehab.services.errors import ServiceError, StaleEditError
 from rehab.web.common import now, programme_or_404, roles_required, user
-from rehab.web.letters.forms import EmptyForm, ReviewForm, StartForm, draft_form
+from rehab.web.letters.forms import EmptyForm, IssueForm, ReviewForm, StartForm, draft_form
 from reports.context import Letterhead
 from reports.syntheses import SECTIONS
 
@@ -69,13 +70,22 @@ def _fail(exc: ServiceError) -> None:
 @roles_required(*CLINICAL_ROLES)
 def programme_letters(programme_id: int) -> ResponseReturnValue:
     programme = programme_or_404(programme_id)
-    letters = service.letters_of(Session(), programme)
     form = StartForm()
     wanted = request.args.get("kind", "")
     if wanted in LETTER_KINDS and wanted not in ISSUED_KINDS:  # arriving from a plan task
         form.kind.data = wanted
+    return render_programme(programme, form=form)
+
+
+def render_programme(programme: Programme, *, form: StartForm | None = None, issue: IssueForm | None = None,
+                     status: int = 200) -> ResponseReturnValue:
+    """The programme's letters; the issue form's hidden version number is always the current one."""
+    letters = service.letters_of(Session(), programme)
+    initial = letters.get(next(iter(ISSUED_KINDS)))
     return render_template("letters/programme.html", programme=programme, letters=letters, kinds=LETTER_KINDS,
-                           form=form, issued_kinds=ISSUED_KINDS, button=EmptyForm())
+                           form=form or StartForm(), issued_kinds=ISSUED_KINDS, button=EmptyForm(),
+                           issue=issue or IssueForm(), initial_number=initial.current.number
+                           if initial is not None and initial.current is not None else 0), status
 
 
 @bp.post("/programmes/<int:programme_id>/courriers")
@@ -96,13 +106,13 @@ def start(programme_id: int) -> ResponseReturnValue:
 
 
 def _render_show(version: LetterVersion, *, form: object = None, review: ReviewForm | None = None,
-                 status: int = 200) -> ResponseReturnValue:
+                 status: int = 200, saved: dict[str, str] | None = None) -> ResponseReturnValue:
     letter = version.letter
     if form is None:
         form = draft_form(letter.kind, dict(version.sections), version.revision)
     return render_template("letters/show.html", version=version, letter=letter, programme=letter.programme,
                            form=form, review=review or ReviewForm(), button=EmptyForm(),
-                           sections=SECTIONS[letter.kind],
+                           sections=SECTIONS[letter.kind], saved=saved,
                            direct=letter.kind in DIRECT_VALIDATION_KINDS), status
 
 
@@ -124,11 +134,20 @@ def save(version_id: int) -> ResponseReturnValue:
         revision = int(form.revision_seen.data or 0)
         service.save_draft(Session(), version=version, sections=sections, revision=revision, user=user(),
                            now=now())
+    except StaleEditError as exc:
+        # Typed text kept, the saved one shown beside it, and the form now based on the saved revision: the
+        # next submit (the user's merge) goes through instead of answering 409 forever.
+        Session.rollback()
+        current = Session().get_one(LetterVersion, version_id)
+        flash(f"{exc} Votre texte est conservé ; le texte enregistré est affiché sous chaque rubrique : "
+              "fusionnez-les puis enregistrez.", "error")
+        form.revision_seen.data = str(current.revision)
+        return _render_show(current, form=form, status=409, saved=dict(current.sections))
     except (ServiceError, ValueError) as exc:
         Session.rollback()
         flash(str(exc) if isinstance(exc, ServiceError) else "Formulaire périmé : rechargez la page.", "error")
         return _render_show(Session().get_one(LetterVersion, version_id), form=form,
-                            status=409 if isinstance(exc, StaleEditError | ValueError) else 400)
+                            status=409 if isinstance(exc, ValueError) else 400)
     Session.commit()
     flash("Synthèse enregistrée.", "success")
     return redirect(url_for("letters.show", version_id=version.id))

@@ -19,8 +19,8 @@ from rehab.models.letters import DIRECT_VALIDATION_KINDS, ISSUED_KINDS, KIND_OF_
 from rehab.services import letters as service
 from rehab.services.errors import ServiceError
 from rehab.web.common import now, programme_or_404, roles_required, user
-from rehab.web.letters.forms import EmptyForm
-from rehab.web.letters.routes import bp, head, root
+from rehab.web.letters.forms import IssueForm
+from rehab.web.letters.routes import bp, head, render_programme, root
 
 
 @bp.app_template_test("letter_task")
@@ -59,19 +59,24 @@ def for_task(task_id: int) -> ResponseReturnValue:
 @bp.post("/programmes/<int:programme_id>/courriers/initiaux")
 @roles_required(Role.ASSISTANTE, Role.COORDINATEUR)
 def issue_initial(programme_id: int) -> ResponseReturnValue:
-    """Establish (and freeze) the initial letter to the care team, then go and send it."""
+    """Establish (and freeze) the initial letter to the care team, then go and send it. The form names the
+    version it was drawn from: a double click or a stale tab answers 409 instead of issuing twice."""
     programme = programme_or_404(programme_id, action=None)
-    if not EmptyForm().validate_on_submit():
+    form = IssueForm()
+    expected = form.expected_number() if form.validate_on_submit() else None
+    if expected is None:
         flash("Formulaire périmé : rechargez la page.", "error")
-        return redirect(url_for("letters.programme_letters", programme_id=programme.id))
+        return render_programme(programme, issue=form, status=400)
     kind = next(iter(ISSUED_KINDS))
     try:
         version = service.issue(Session(), programme=programme, kind=kind, user=user(), now=now(),
-                                today=local_date(now()), head=head(), root=root())
+                                today=local_date(now()), head=head(), root=root(), expected_number=expected,
+                                new_version=bool(form.new_version.data))
     except ServiceError as exc:
         Session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("letters.programme_letters", programme_id=programme.id))
+        return render_programme(programme, issue=form,
+                                status=409 if isinstance(exc, service.ConflictError) else 400)
     Session.commit()
     flash("Courrier initial établi : envoyez-le à chaque professionnel de l'équipe de soins.", "success")
     if user().has_role(Role.ASSISTANTE):

@@ -16,7 +16,8 @@ from rehab.domain.clock import local_date
 from rehab.domain.roles import CLINICAL_ROLES, Role
 from rehab.models import PlanEvent, Programme, Suspension, Task
 from rehab.services import access, plans
-from rehab.services.errors import ServiceError
+from rehab.services import programmes as programme_service
+from rehab.services.errors import ServiceError, StaleEditError
 from rehab.web.common import now, programme_or_404, roles_required, user
 from rehab.web.fleet.routes import confirm_fleet_shortage
 from rehab.web.programmes import timeline
@@ -59,6 +60,11 @@ def _handle(programme: Programme, form: FlaskForm, form_name: str, action: Calla
         return render_show(programme, status=400, **{form_name: form})
     try:
         action()
+    except StaleEditError as exc:
+        Session.rollback()
+        if isinstance(form, FixD0Form):  # resubmitting after checking the changes must then succeed
+            form.version.data = str(programme.version)
+        return render_show(programme, status=409, stale=exc, **{form_name: form})
     except ServiceError as exc:
         Session.rollback()
         flash(str(exc), "error")
@@ -75,6 +81,7 @@ def fix_d0(programme_id: int) -> ResponseReturnValue:
     form = FixD0Form()
 
     def run() -> None:
+        programme_service.check_form_version(Session(), programme, form.version.data)
         if programme.d0 is None:
             programme.bmi = float(form.bmi.data) if form.bmi.data is not None else None
             programme.smoker, programme.psychology_support = form.smoker.data, form.psychology_support.data
