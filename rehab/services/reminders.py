@@ -17,6 +17,7 @@ morning digest row for the day at the user's own local time (07:30 Paris by defa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -114,16 +115,34 @@ def _wanted(row: Any, recipients: Recipients, today: date) -> dict[str, tuple[st
     return out
 
 
-def refresh_tasks(conn: Connection, task_ids: Iterable[int], *, now: datetime, fresh: bool = False) -> int:
+@dataclass(frozen=True)
+class TaskFacts:
+    """What deriving a task's reminders reads (a row of the query below, or a task just created in memory)."""
+
+    id: int
+    kind: str
+    role: str
+    assignee_id: int | None
+    due_date: date
+    window_end: date
+    state: str
+    department: str | None
+    association_id: int | None
+
+
+def refresh_tasks(conn: Connection, task_ids: Iterable[int], *, now: datetime, fresh: bool = False,
+                  known: Sequence[TaskFacts] = ()) -> int:
     """Bring the reminder rows of `task_ids` in line with the tasks; returns how many rows changed.
-    `fresh`: the tasks were just inserted, so they have no reminder rows yet (one query saved)."""
+    `fresh`: the tasks were just inserted, so they have no reminder rows yet (one query saved); `known`: their
+    facts are already in memory (the whole plan of a new D0), so they are not read back either."""
     ids = sorted(set(task_ids))
     if not ids:
         return 0
+    facts = {f.id: f for f in known}
     recipients, today, changed = Recipients(conn), local_date(now), 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        tasks = conn.execute(
+        tasks: Sequence[Any] = [facts[i] for i in chunk] if all(i in facts for i in chunk) else conn.execute(
             select(Task.id, Task.kind, Task.role, Task.assignee_id, Task.due_date, Task.window_end, Task.state,
                    Programme.department, Programme.association_id)
             .join(Programme, Programme.id == Task.programme_id).where(Task.id.in_(chunk))).all()
@@ -161,13 +180,26 @@ def refresh_task(session: OrmSession, task: Task, *, now: datetime) -> int:
 def follow_tasks(session: OrmSession) -> None:
     """Called after every flush (listener in rehab.models.reminders): a created task or a change to a
     watched attribute re-derives the task's reminders in the same transaction."""
-    new = [obj.id for obj in session.new if isinstance(obj, Task)]
+    created = [obj for obj in session.new if isinstance(obj, Task)]
     changed = [obj.id for obj in session.dirty if isinstance(obj, Task) and _watched_changed(obj)]
     now = session.info.get("now") or utcnow()
-    if new:
-        refresh_tasks(session.connection(), new, now=now, fresh=True)
+    if created:
+        refresh_tasks(session.connection(), [t.id for t in created], now=now, fresh=True,
+                      known=_facts_in_memory(session, created))
     if changed:
         refresh_tasks(session.connection(), changed, now=now)
+
+
+def _facts_in_memory(session: OrmSession, tasks: Sequence[Task]) -> list[TaskFacts]:
+    """The new tasks' facts without reading them back, when their programme is already in the session."""
+    out = []
+    for task in tasks:
+        programme = session.identity_map.get(session.identity_key(Programme, task.programme_id))
+        if not isinstance(programme, Programme) or task.state is None:
+            return []  # not all in memory: the query reads them
+        out.append(TaskFacts(task.id, task.kind, task.role, task.assignee_id, task.due_date, task.window_end,
+                             task.state, programme.department, programme.association_id))
+    return out
 
 
 def _watched_changed(task: Task) -> bool:
