@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from rehab.indicators import activity, costs, follow_up, incidents, intervention, outcomes, satisfaction
 from rehab.indicators.catalogue import FAMILIES, FAMILY_LABELS
 from rehab.indicators.context import Context, Result
-from rehab.indicators.frames import Window, programme_frame, shift_years
+from rehab.indicators.frames import WANT_IDS, Window, programme_frame, shift_years
 from rehab.indicators.targets import TargetBook, load_targets
 from rehab.indicators.types import Family, Figure, IndicatorFilters, IndicatorReport
 
@@ -62,9 +62,13 @@ def _family(key: str, compute: Callable[[Context, Window], Result], context: Con
             book: TargetBook, year: int) -> Family:
     """The period's figures with their target, and each figure's values over the previous windows."""
     history: dict[str, list[tuple[int, float | None]]] = {}
-    for window in windows[:-1]:
-        for figure in compute(context, window).figures:
-            history.setdefault(figure.key, []).append((int(window.end.year), figure.value))
+    token = WANT_IDS.set(False)  # a trend year keeps its values only: no list of programmes to build
+    try:
+        for window in windows[:-1]:
+            for figure in compute(context, window).figures:
+                history.setdefault(figure.key, []).append((int(window.end.year), figure.value))
+    finally:
+        WANT_IDS.reset(token)
     result = compute(context, windows[-1])
     figures = tuple(_finish(figure, book, year, history.get(figure.key, [])) for figure in result.figures)
     return Family(key=key, label=FAMILY_LABELS[key], figures=figures, breakdowns=tuple(result.breakdowns))

@@ -8,6 +8,7 @@ The span queried is the period plus the trend years before it, so the trend come
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -204,8 +205,14 @@ def running(frame: pd.DataFrame, window: Window) -> pd.Series:
 # ------------------------------------------------------------------------------------ figure builders
 
 
+#: False while the trend years are computed: only their values are kept, so their id lists are not built.
+WANT_IDS: ContextVar[bool] = ContextVar("WANT_IDS", default=True)
+
+
 def ids(index: Iterable[Any]) -> tuple[int, ...]:
     """Programme ids, sorted and unique (a programme counted through several rows is listed once)."""
+    if not WANT_IDS.get():
+        return ()
     array = index if isinstance(index, pd.Index | pd.Series | np.ndarray) else list(index)
     return tuple(np.unique(np.asarray(array, dtype=np.int64)).tolist())
 
