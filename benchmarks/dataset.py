@@ -26,6 +26,7 @@ from typing import Any
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, func, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from benchmarks.indicator_rows import MEASURE_TABLES, IndicatorRows
 from rehab.cli import alembic_config, reset_database
@@ -556,3 +557,15 @@ def postgres_answers(url: str) -> bool:
         return False
     finally:
         engine.dispose()
+
+
+def backend_urls(chosen: str | None, sqlite_url: str, postgres_url: str) -> list[str]:
+    """The databases a benchmark runs on: the one asked for, else the SQLite file and, when its server
+    answers, the PostgreSQL database (with the command that prepares it when it does not)."""
+    if chosen:
+        return [chosen]
+    if postgres_answers(postgres_url):
+        return [sqlite_url, postgres_url]
+    database = make_url(postgres_url).database
+    print(f"PostgreSQL does not answer at {postgres_url}: skipped (bash scripts/ensure-postgres.sh {database})")
+    return [sqlite_url]

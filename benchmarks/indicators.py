@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 from benchmarks.dataset import (  # noqa: E402
     BENCH_PASSWORD,
     DatasetSummary,
+    backend_urls,
     build_dataset,
     describe_dataset,
-    postgres_answers,
 )
 from rehab import create_app  # noqa: E402
 from rehab.db import make_engine  # noqa: E402
@@ -203,13 +203,7 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep a database already built at that size")
     parser.add_argument("--year", type=int, help="the year computed (default: the last complete one)")
     args = parser.parse_args()
-    urls = [args.database_url] if args.database_url else [SQLITE_URL]
-    if not args.database_url:
-        if postgres_answers(POSTGRES_URL):
-            urls.append(POSTGRES_URL)
-        else:
-            print(f"PostgreSQL does not answer at {POSTGRES_URL}: skipped "
-                  "(bash scripts/ensure-postgres.sh rehab_bench_indicators)")
+    urls = backend_urls(args.database_url, SQLITE_URL, POSTGRES_URL)
     Path(ROOT / "benchmarks" / "out").mkdir(exist_ok=True)
     results = [run(url, args.programmes, args.reuse, args.year) for url in urls]
     return 0 if all(results) else 1

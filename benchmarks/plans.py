@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from benchmarks.dataset import (  # noqa: E402
     BENCH_PASSWORD,
     DatasetSummary,
-    postgres_answers,
+    backend_urls,
     prepare,
 )
 from rehab import create_app  # noqa: E402
@@ -218,13 +218,7 @@ def main() -> int:
     parser.add_argument("--programmes", type=int, default=30_000)
     parser.add_argument("--reuse", action="store_true", help="keep a database already built at that size")
     args = parser.parse_args()
-    urls = [args.database_url] if args.database_url else [SQLITE_URL]
-    if not args.database_url:
-        if postgres_answers(POSTGRES_URL):
-            urls.append(POSTGRES_URL)
-        else:
-            print(f"PostgreSQL does not answer at {POSTGRES_URL}: skipped "
-                  "(bash scripts/ensure-postgres.sh rehab_bench)")
+    urls = backend_urls(args.database_url, SQLITE_URL, POSTGRES_URL)
     results = [run(url, args.programmes, args.reuse) for url in urls]
     return 0 if all(results) else 1
 

@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` importable
 from sqlalchemy import delete, func, insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from benchmarks.dataset import DatasetSummary, postgres_answers, prepare  # noqa: E402
+from benchmarks.dataset import DatasetSummary, backend_urls, prepare  # noqa: E402
 from rehab.db import make_engine  # noqa: E402
 from rehab.models import Notification, Reminder, SchedulerRun, Task  # noqa: E402
 from rehab.services import reminder_delivery, reminders  # noqa: E402
@@ -106,12 +106,7 @@ def main() -> int:
     parser.add_argument("--programmes", type=int, default=30_000)
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
-    urls = [args.database_url] if args.database_url else [SQLITE_URL]
-    if not args.database_url:
-        if postgres_answers(POSTGRES_URL):
-            urls.append(POSTGRES_URL)
-        else:
-            print("PostgreSQL rehab_bench does not answer: SQLite only.")
+    urls = backend_urls(args.database_url, SQLITE_URL, POSTGRES_URL)
     results = [run(url, args.programmes, args.reuse) for url in urls]
     return 0 if all(results) else 1
 
