@@ -27,13 +27,12 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rehab.domain.roles import Role
 from rehab.models import User
 from rehab.models.letters import ISSUED_KINDS, LETTER_KINDS, OPEN_DISPATCH_STATES, LetterDispatch, LetterVersion
-from rehab.services import audit, mailer
+from rehab.services import audit, locks, mailer
 from rehab.services.errors import ServiceError
 from rehab.services.letter_context import care_team
 from rehab.services.letters import complete_task, current_frozen, frozen_pdf
@@ -81,12 +80,7 @@ def _lock(session: Session, version: LetterVersion) -> None:
     IMMEDIATE already holds it); a transaction that cannot get it is told to reload. PostgreSQL locks the
     version row and its dispatch rows FOR UPDATE. Held until commit — including while the e-mail goes out,
     which is what makes a second click wait and then find the row « sent »."""
-    conn = session.connection()
-    if conn.dialect.name == "sqlite" and not conn.info.get("write_lock"):
-        try:
-            conn.exec_driver_sql("UPDATE letter_dispatches SET status = status WHERE 0")
-        except OperationalError as exc:
-            raise ServiceError(BUSY) from exc
+    locks.take_write_lock(session, busy=BUSY)
     session.refresh(version, attribute_names=["state"], with_for_update=True)
     session.scalars(select(LetterDispatch).where(LetterDispatch.version_id == version.id)
                     .order_by(LetterDispatch.id).with_for_update()

@@ -15,14 +15,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from rehab.domain import tariffs as tariff_rules
 from rehab.models import Patient, PaymentBatch, PaymentLine, PaymentLineSession, ProfessionalSession, Programme
 from rehab.models.directory import Professional
 from rehab.models.user import User
-from rehab.services import audit
+from rehab.services import audit, locks
 from rehab.services.errors import ServiceError
 from rehab.services.tariffs import all_tariffs
 
@@ -32,18 +32,8 @@ BUSY = "Un autre paiement est en cours d'enregistrement : réessayez dans un ins
 
 
 def take_write_lock(session: Session) -> None:
-    """Serialise payment writers. Call first in the transaction, before reading what will be changed.
-
-    PostgreSQL locks rows with FOR UPDATE in the functions below. SQLite has one writer at a time: a connection
-    begun with BEGIN IMMEDIATE (``connection.info["write_lock"]``, see rehab.db) already holds it; otherwise a
-    no-op write as the transaction's first statement takes it now, waiting up to the busy timeout.
-    """
-    conn = session.connection()
-    if conn.dialect.name == "sqlite" and not conn.info.get("write_lock"):
-        try:
-            conn.exec_driver_sql("UPDATE payment_batches SET state = state WHERE 0")
-        except OperationalError as exc:  # busy timeout elapsed, or this transaction had already read
-            raise ServiceError(BUSY) from exc
+    """Serialise payment writers (rehab.services.locks); PostgreSQL rows are locked FOR UPDATE below."""
+    locks.take_write_lock(session, busy=BUSY)
 
 
 def _locked_lines(session: Session, line_ids: Iterable[int]) -> list[PaymentLine]:
